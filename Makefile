@@ -1,0 +1,37 @@
+# One entry point for people and CI. Every target starts from an idempotent `install`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DATA_DIR ?= ./var
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test bench clean pwa chromium
+
+install: $(STAMP) pwa
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+pwa:
+	cd pwa && (test -d node_modules && test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --loglevel=error)
+	cd pwa && npm run --silent build
+
+run: install
+	$(BIN)/wegovnow serve --port $(PORT) --data-dir $(DATA_DIR)
+
+# Debian's Chromium drives the browser tests; Playwright never downloads its own.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: install chromium
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) pwa/node_modules pwa/dist
