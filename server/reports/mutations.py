@@ -157,8 +157,9 @@ async def field_conflict(
         entity_id=str(report.id),
         kind="field",
         field=field,
-        yours=yours,
-        theirs=theirs,
+        # Wrapped: a JSON field given a bare string would try to parse it as JSON.
+        yours={"value": yours},
+        theirs={"value": theirs},
         mutation={"name": name, "args": payload, "base_version": ctx.base_version},
         user_id=ctx.caller.user.id,
     )
