@@ -43,8 +43,10 @@ class OpenIssue:
     @property
     def total_duration(self) -> timedelta:
         return (
-            self.admission_duration + self.discussion_time
-            + self.verification_time + self.voting_time
+            self.admission_duration
+            + self.discussion_time
+            + self.verification_time
+            + self.voting_time
         )
 
 
@@ -121,8 +123,13 @@ def admit_issues(
         population = (area_population or {}).get(area_id)
         admissions.extend(
             _admit_in_area(
-                area_id, list(candidates), list(open_by_area.get(area_id, ())),
-                now, params, population, limit_per_area,
+                area_id,
+                list(candidates),
+                list(open_by_area.get(area_id, ())),
+                now,
+                params,
+                population,
+                limit_per_area,
             )
         )
     return admissions

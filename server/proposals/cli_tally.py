@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO, cast
 
-from server.proposals.schulze import STRENGTHS, Ballot, BallotError, SchulzeResult, Strength, count
+from server.proposals.schulze import (
+    STRENGTHS,
+    Ballot,
+    BallotError,
+    SchulzeResult,
+    Strength,
+    count,
+)
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -35,7 +42,9 @@ def add_tally_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
-def run_tally(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run_tally(
+    argv: list[str], out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run the tally command with ``argv`` (without the program name) and return the exit status."""
     parser = argparse.ArgumentParser(
         prog="wegovnow proposals tally", description=__doc__.splitlines()[0]
@@ -77,12 +86,16 @@ def load_tally_file(path: Path) -> tuple[list[str], list[Ballot]]:
         raise TallyFileError(f"malformed JSON ({error})") from error
 
     if not isinstance(data, dict):
-        raise TallyFileError("top level must be an object with 'candidates' and 'ballots'")
+        raise TallyFileError(
+            "top level must be an object with 'candidates' and 'ballots'"
+        )
     candidates = _string_list(data.get("candidates"), "'candidates'")
     raw_ballots = data.get("ballots")
     if not isinstance(raw_ballots, list):
         raise TallyFileError("'ballots' must be a list")
-    return candidates, [_ballot(raw, number) for number, raw in enumerate(raw_ballots, 1)]
+    return candidates, [
+        _ballot(raw, number) for number, raw in enumerate(raw_ballots, 1)
+    ]
 
 
 def _ballot(raw: Any, number: int) -> Ballot:

@@ -47,7 +47,8 @@ class Delegation:
         # "no_unit_delegation_to_null" (an empty unit delegation means nothing).
         if self.trustee == self.truster:
             raise DelegationError(
-                "self_delegation", f"member {self.truster!r} cannot delegate to themself",
+                "self_delegation",
+                f"member {self.truster!r} cannot delegate to themself",
                 self.truster,
             )
         if self.trustee is None and self.scope is Scope.UNIT:
@@ -59,7 +60,9 @@ class Delegation:
             )
 
 
-def effective_trustees(delegations: Iterable[Delegation]) -> dict[MemberId, MemberId | None]:
+def effective_trustees(
+    delegations: Iterable[Delegation],
+) -> dict[MemberId, MemberId | None]:
     """Pick each truster's most specific delegation; ``None`` means blocked."""
     chosen: dict[MemberId, Delegation] = {}
     for delegation in delegations:

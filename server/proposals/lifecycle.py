@@ -52,7 +52,9 @@ class IssueState(StrEnum):
     VOTING = "voting"
     CANCELED_REVOKED_BEFORE_ACCEPTED = "canceled_revoked_before_accepted"
     CANCELED_ISSUE_NOT_ACCEPTED = "canceled_issue_not_accepted"
-    CANCELED_AFTER_REVOCATION_DURING_DISCUSSION = "canceled_after_revocation_during_discussion"
+    CANCELED_AFTER_REVOCATION_DURING_DISCUSSION = (
+        "canceled_after_revocation_during_discussion"
+    )
     CANCELED_AFTER_REVOCATION_DURING_VERIFICATION = (
         "canceled_after_revocation_during_verification"
     )
@@ -62,7 +64,12 @@ class IssueState(StrEnum):
 
 
 OPEN_STATES = frozenset(
-    {IssueState.ADMISSION, IssueState.DISCUSSION, IssueState.VERIFICATION, IssueState.VOTING}
+    {
+        IssueState.ADMISSION,
+        IssueState.DISCUSSION,
+        IssueState.VERIFICATION,
+        IssueState.VOTING,
+    }
 )
 
 
@@ -108,7 +115,9 @@ def apply(state: IssueState, event: Event) -> IssueState:
     try:
         return TRANSITIONS[(state, event)]
     except KeyError:
-        raise TransitionError(f"event {event.value!r} is not allowed in state {state.value!r}") from None
+        raise TransitionError(
+            f"event {event.value!r} is not allowed in state {state.value!r}"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -130,7 +139,9 @@ class Policy:
 
     def __post_init__(self) -> None:
         if self.min_admission_time >= self.max_admission_time:
-            raise ValueError("min_admission_time must be shorter than max_admission_time")
+            raise ValueError(
+                "min_admission_time must be shorter than max_admission_time"
+            )
         if self.issue_quorum < 1 or self.initiative_quorum < 1:
             raise ValueError("issue_quorum and initiative_quorum must be at least 1")
         if self.issue_quorum_den <= 0 or self.initiative_quorum_den <= 0:
@@ -175,7 +186,9 @@ class Transition:
 
 def initiative_quorum(policy: Policy, population: int) -> int:
     """Satisfied supporters an initiative needs at full freeze to be put to the vote."""
-    share = -(-population * policy.initiative_quorum_num // policy.initiative_quorum_den)
+    share = -(
+        -population * policy.initiative_quorum_num // policy.initiative_quorum_den
+    )
     return max(policy.initiative_quorum, share)
 
 
@@ -183,7 +196,8 @@ def admitted_initiatives(issue: IssueSnapshot, policy: Policy) -> tuple[str, ...
     """Ids of non-revoked initiatives that reach the initiative quorum (or are polls)."""
     quorum = initiative_quorum(policy, issue.population)
     return tuple(
-        i.initiative_id for i in issue.initiatives
+        i.initiative_id
+        for i in issue.initiatives
         if i.revoked_at is None and (i.polling or i.satisfied_supporter_count >= quorum)
     )
 
@@ -219,7 +233,9 @@ def _phase_finished(issue: IssueSnapshot, policy: Policy, now: datetime) -> bool
         S.VOTING: (issue.fully_frozen_at, policy.voting_time),
     }[issue.state]
     if started is None:
-        raise ValueError(f"issue in state {issue.state.value!r} lacks the time it entered it")
+        raise ValueError(
+            f"issue in state {issue.state.value!r} lacks the time it entered it"
+        )
     return now >= started + length
 
 

@@ -91,7 +91,8 @@ def _tiers(
 ) -> tuple[tuple[int, ...], ...]:
     if ballot.weight <= 0:
         raise BallotError(
-            "non_positive_count", f"ballot weight must be positive, got {ballot.weight}",
+            "non_positive_count",
+            f"ballot weight must be positive, got {ballot.weight}",
             ballot.weight,
         )
     grade_of = [0] * size
@@ -156,13 +157,19 @@ def _outcomes(
         for i in members
     }
     eligible = {
-        i: direct[i] and indirect[i] and rank[i] < rank[STATUS_QUO]
+        i: direct[i]
+        and indirect[i]
+        and rank[i] < rank[STATUS_QUO]
         and not (policy.no_multistage_majority and multistage[i])
         and not (policy.no_reverse_beat_path and bool(reverse[i]))
         for i in members
     }
-    winner = min((i for i in members if eligible[i]), key=lambda i: rank[i], default=None)
-    final_order = sorted(members, key=lambda i: (i != winner, not eligible[i], rank[i], i))
+    winner = min(
+        (i for i in members if eligible[i]), key=lambda i: rank[i], default=None
+    )
+    final_order = sorted(
+        members, key=lambda i: (i != winner, not eligible[i], rank[i], i)
+    )
     final_rank = {i: position for position, i in enumerate(final_order, start=1)}
 
     return [
@@ -189,7 +196,11 @@ def _majority(
     yes: int, no: int, voter_count: int, policy: MajorityPolicy, *, indirect: bool
 ) -> bool:
     if indirect:
-        num, den, strict = policy.indirect_num, policy.indirect_den, policy.indirect_strict
+        num, den, strict = (
+            policy.indirect_num,
+            policy.indirect_den,
+            policy.indirect_strict,
+        )
         least, non_negative = policy.indirect_positive, policy.indirect_non_negative
     else:
         num, den, strict = policy.direct_num, policy.direct_den, policy.direct_strict
@@ -221,8 +232,11 @@ def _indirect_majorities(
             if reached[new]:
                 continue
             if any(
-                reached[old] and old != new
-                and _majority(d[new][old], d[old][new], voter_count, policy, indirect=True)
+                reached[old]
+                and old != new
+                and _majority(
+                    d[new][old], d[old][new], voter_count, policy, indirect=True
+                )
                 for old in members
             ):
                 reached[new] = changed = True

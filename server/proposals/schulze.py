@@ -80,7 +80,8 @@ def _tiers_as_indices(
     """Translate one ballot into index tiers, adding the tier of unlisted candidates."""
     if ballot.count <= 0:
         raise BallotError(
-            "non_positive_count", f"ballot count must be positive, got {ballot.count}",
+            "non_positive_count",
+            f"ballot count must be positive, got {ballot.count}",
             ballot.count,
         )
     seen: set[int] = set()
@@ -91,7 +92,9 @@ def _tiers_as_indices(
             position = index.get(name)
             if position is None:
                 raise BallotError(
-                    "unknown_candidate", f"ballot names unknown candidate {name!r}", name
+                    "unknown_candidate",
+                    f"ballot names unknown candidate {name!r}",
+                    name,
                 )
             if position in seen:
                 raise BallotError(
@@ -173,6 +176,8 @@ def strongest_paths(links: Sequence[Sequence[int]]) -> list[list[int]]:
             via = p_j[i]
             for k in range(size):
                 if k != i and k != j:
+                    # Inline comparisons instead of min()/max(): this loop runs
+                    # n**3 times and the calls would double its cost.
                     candidate = via if via < p_i[k] else p_i[k]
                     if candidate > p_j[k]:
                         p_j[k] = candidate
@@ -183,8 +188,7 @@ def winner_indices(p: Sequence[Sequence[int]]) -> list[int]:
     """Candidates no one beats: ``p[x][y] >= p[y][x]`` for every other y."""
     size = len(p)
     return [
-        x for x in range(size)
-        if all(p[x][y] >= p[y][x] for y in range(size) if y != x)
+        x for x in range(size) if all(p[x][y] >= p[y][x] for y in range(size) if y != x)
     ]
 
 
@@ -206,8 +210,7 @@ def ranking_indices(p: Sequence[Sequence[int]]) -> list[int]:
 
 def _next_ranked(p: Sequence[Sequence[int]], remaining: Sequence[int]) -> int:
     unbeaten = [
-        i for i in remaining
-        if not any(p[j][i] > p[i][j] for j in remaining if j != i)
+        i for i in remaining if not any(p[j][i] > p[i][j] for j in remaining if j != i)
     ]
     for i in unbeaten:
         if not any(j < i and p[j][i] == p[i][j] for j in remaining):

@@ -15,19 +15,32 @@ from server.proposals.lifecycle import Policy
 DAY = timedelta(days=1)
 T0 = datetime(2024, 5, 1)
 POLICY = Policy(
-    min_admission_time=timedelta(0), max_admission_time=8 * DAY, discussion_time=DAY / 2,
-    verification_time=DAY / 4, voting_time=DAY / 4,
-    issue_quorum=1, issue_quorum_num=0, issue_quorum_den=100,
-    initiative_quorum=1, initiative_quorum_num=0, initiative_quorum_den=100,
+    min_admission_time=timedelta(0),
+    max_admission_time=8 * DAY,
+    discussion_time=DAY / 2,
+    verification_time=DAY / 4,
+    voting_time=DAY / 4,
+    issue_quorum=1,
+    issue_quorum_num=0,
+    issue_quorum_den=100,
+    initiative_quorum=1,
+    initiative_quorum_num=0,
+    initiative_quorum_den=100,
 )
 
 
 def open_issue(total_days: float) -> OpenIssue:
-    return OpenIssue("x", timedelta(0), timedelta(days=total_days), timedelta(0), timedelta(0))
+    return OpenIssue(
+        "x", timedelta(0), timedelta(days=total_days), timedelta(0), timedelta(0)
+    )
 
 
-def candidate(issue_id: str, *support: int, created_at: datetime = T0) -> AdmissionCandidate:
-    return AdmissionCandidate(issue_id, created_at, population=100, policy=POLICY, supporter_counts=support)
+def candidate(
+    issue_id: str, *support: int, created_at: datetime = T0
+) -> AdmissionCandidate:
+    return AdmissionCandidate(
+        issue_id, created_at, population=100, policy=POLICY, supporter_counts=support
+    )
 
 
 def test_lf_defaults_give_a_quorum_of_one_in_an_idle_area() -> None:
@@ -66,7 +79,9 @@ def test_the_effective_quorum_is_the_largest_of_the_three() -> None:
 
 
 def test_issues_are_admitted_best_supported_first() -> None:
-    result = admit_issues({"area": [candidate("low", 5), candidate("high", 9)]}, {}, T0 + DAY)
+    result = admit_issues(
+        {"area": [candidate("low", 5), candidate("high", 9)]}, {}, T0 + DAY
+    )
 
     assert [a.issue_id for a in result] == ["high", "low"]
 
@@ -87,7 +102,9 @@ def test_the_next_issue_needs_the_raised_quorum() -> None:
 
 def test_a_limit_of_one_admits_at_most_one_issue_per_area_and_run() -> None:
     waiting = [candidate("a", 9), candidate("b", 9)]
-    result = admit_issues({"x": waiting, "y": [candidate("c", 9)]}, {}, T0, limit_per_area=1)
+    result = admit_issues(
+        {"x": waiting, "y": [candidate("c", 9)]}, {}, T0, limit_per_area=1
+    )
 
     assert [a.issue_id for a in result] == ["a", "c"]
 
@@ -95,7 +112,10 @@ def test_a_limit_of_one_admits_at_most_one_issue_per_area_and_run() -> None:
 def test_equal_support_goes_to_the_older_issue() -> None:
     waiting = [candidate("new", 5, created_at=T0 + DAY), candidate("old", 5)]
 
-    assert admit_issues({"area": waiting}, {}, T0 + DAY, limit_per_area=1)[0].issue_id == "old"
+    assert (
+        admit_issues({"area": waiting}, {}, T0 + DAY, limit_per_area=1)[0].issue_id
+        == "old"
+    )
 
 
 def test_issues_wait_for_the_minimum_admission_time() -> None:

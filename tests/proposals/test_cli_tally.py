@@ -14,7 +14,9 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "ballots"
 
 def write(tmp_path: Path, data: object) -> str:
     path = tmp_path / "ballots.json"
-    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    path.write_text(
+        data if isinstance(data, str) else json.dumps(data), encoding="utf-8"
+    )
     return str(path)
 
 
@@ -25,9 +27,13 @@ def run(argv: list[str]) -> tuple[int, str, str]:
 
 
 def wikipedia_file(tmp_path: Path) -> str:
-    elections = json.loads((FIXTURES / "schulze_examples.json").read_text())["elections"]
+    elections = json.loads((FIXTURES / "schulze_examples.json").read_text())[
+        "elections"
+    ]
     wiki = next(e for e in elections if e["id"] == "wikipedia_example")
-    return write(tmp_path, {"candidates": wiki["candidates"], "ballots": wiki["ballots"]})
+    return write(
+        tmp_path, {"candidates": wiki["candidates"], "ballots": wiki["ballots"]}
+    )
 
 
 def test_json_output_has_exactly_winners_ranking_and_pairwise(tmp_path: Path) -> None:
@@ -46,8 +52,16 @@ def test_json_pairwise_holds_counts_by_candidate_name(tmp_path: Path) -> None:
 
 
 def test_tied_winners_are_listed_before_the_tie_break(tmp_path: Path) -> None:
-    path = write(tmp_path, {"candidates": ["A", "B"], "ballots": [
-        {"count": 1, "ranking": [["B"], ["A"]]}, {"count": 1, "ranking": [["A"], ["B"]]}]})
+    path = write(
+        tmp_path,
+        {
+            "candidates": ["A", "B"],
+            "ballots": [
+                {"count": 1, "ranking": [["B"], ["A"]]},
+                {"count": 1, "ranking": [["A"], ["B"]]},
+            ],
+        },
+    )
     _, out, _ = run([path, "--json"])
 
     assert json.loads(out)["winners"] == ["A", "B"]
@@ -67,15 +81,29 @@ def test_plain_output_names_the_winner_and_the_ranking(tmp_path: Path) -> None:
     [
         ("{not json", "malformed JSON"),
         ({"candidates": ["A"], "ballots": [{"count": 1, "ranking": [["Z"]]}]}, "'Z'"),
-        ({"candidates": ["A", "B"], "ballots": [{"count": 1, "ranking": [["A"], ["A"]]}]}, "more than once"),
-        ({"candidates": ["A"], "ballots": [{"count": 0, "ranking": [["A"]]}]}, "must be positive"),
-        ({"candidates": ["A"], "ballots": [{"count": -2, "ranking": []}]}, "must be positive"),
+        (
+            {
+                "candidates": ["A", "B"],
+                "ballots": [{"count": 1, "ranking": [["A"], ["A"]]}],
+            },
+            "more than once",
+        ),
+        (
+            {"candidates": ["A"], "ballots": [{"count": 0, "ranking": [["A"]]}]},
+            "must be positive",
+        ),
+        (
+            {"candidates": ["A"], "ballots": [{"count": -2, "ranking": []}]},
+            "must be positive",
+        ),
         ({"candidates": ["A", "A"], "ballots": []}, "listed twice"),
         ({"candidates": "A", "ballots": []}, "'candidates' must be a list"),
         ([], "top level"),
     ],
 )
-def test_bad_files_exit_2_and_name_the_problem(tmp_path: Path, data: object, problem: str) -> None:
+def test_bad_files_exit_2_and_name_the_problem(
+    tmp_path: Path, data: object, problem: str
+) -> None:
     status, out, err = run([write(tmp_path, data)])
 
     assert (status, out) == (2, "")
@@ -94,6 +122,8 @@ def test_tally_arguments_attach_to_a_subparser() -> None:
     proposals = parser.add_subparsers(dest="command").add_parser("proposals")
     tally = proposals.add_subparsers(dest="action").add_parser("tally")
     add_tally_arguments(tally)
-    args = parser.parse_args(["proposals", "tally", "f.json", "--strength", "margin", "--json"])
+    args = parser.parse_args(
+        ["proposals", "tally", "f.json", "--strength", "margin", "--json"]
+    )
 
     assert (str(args.file), args.strength, args.json) == ("f.json", "margin", True)

@@ -129,7 +129,9 @@ def delegation_graphs(draw: st.DrawFn) -> tuple[list[int], list[int], list[Deleg
     return members, direct, delegations
 
 
-def naive_end(member: int, direct: set[int], eligible: set[int], out: dict) -> int | None:
+def naive_end(
+    member: int, direct: set[int], eligible: set[int], out: dict
+) -> int | None:
     seen = set()
     node = member
     while node not in direct:

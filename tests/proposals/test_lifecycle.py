@@ -24,18 +24,29 @@ from server.proposals.lifecycle import (
 DAY = timedelta(days=1)
 T0 = datetime(2024, 5, 1, 12, 0)
 POLICY = Policy(
-    min_admission_time=DAY, max_admission_time=8 * DAY, discussion_time=15 * DAY,
-    verification_time=8 * DAY, voting_time=15 * DAY,
-    issue_quorum=1, issue_quorum_num=10, issue_quorum_den=100,
-    initiative_quorum=1, initiative_quorum_num=10, initiative_quorum_den=100,
+    min_admission_time=DAY,
+    max_admission_time=8 * DAY,
+    discussion_time=15 * DAY,
+    verification_time=8 * DAY,
+    voting_time=15 * DAY,
+    issue_quorum=1,
+    issue_quorum_num=10,
+    issue_quorum_den=100,
+    initiative_quorum=1,
+    initiative_quorum_num=10,
+    initiative_quorum_den=100,
 )
 
 
 def issue(state: IssueState, **changes: object) -> IssueSnapshot:
     base = IssueSnapshot(
-        state=state, created_at=T0, population=100,
+        state=state,
+        created_at=T0,
+        population=100,
         initiatives=(InitiativeSnapshot("a", satisfied_supporter_count=20),),
-        accepted_at=T0 + DAY, half_frozen_at=T0 + 16 * DAY, fully_frozen_at=T0 + 24 * DAY,
+        accepted_at=T0 + DAY,
+        half_frozen_at=T0 + 16 * DAY,
+        fully_frozen_at=T0 + 24 * DAY,
     )
     return replace(base, **changes)  # type: ignore[arg-type]
 
@@ -52,7 +63,9 @@ def test_admission_waits_before_max_admission_time() -> None:
 
 def test_revoking_every_initiative_in_admission_cancels_at_once() -> None:
     revoked = (InitiativeSnapshot("a", revoked_at=T0 + DAY),)
-    result = next_state(issue(IssueState.ADMISSION, initiatives=revoked), POLICY, T0 + DAY)
+    result = next_state(
+        issue(IssueState.ADMISSION, initiatives=revoked), POLICY, T0 + DAY
+    )
 
     assert result.state is IssueState.CANCELED_REVOKED_BEFORE_ACCEPTED
 
@@ -60,7 +73,10 @@ def test_revoking_every_initiative_in_admission_cancels_at_once() -> None:
 def test_end_of_discussion_half_freezes_the_issue() -> None:
     result = next_state(issue(IssueState.DISCUSSION), POLICY, T0 + 16 * DAY)
 
-    assert (result.state, result.effects) == (IssueState.VERIFICATION, (Effect.HALF_FREEZE,))
+    assert (result.state, result.effects) == (
+        IssueState.VERIFICATION,
+        (Effect.HALF_FREEZE,),
+    )
 
 
 def test_revocation_during_discussion_waits_for_a_replacement() -> None:
@@ -78,16 +94,22 @@ def test_end_of_verification_admits_initiatives_reaching_the_quorum() -> None:
         InitiativeSnapshot("a", satisfied_supporter_count=10),
         InitiativeSnapshot("b", satisfied_supporter_count=9),
     )
-    result = next_state(issue(IssueState.VERIFICATION, initiatives=initiatives), POLICY, T0 + 24 * DAY)
+    result = next_state(
+        issue(IssueState.VERIFICATION, initiatives=initiatives), POLICY, T0 + 24 * DAY
+    )
 
     assert (result.state, result.admitted, result.initiative_quorum) == (
-        IssueState.VOTING, ("a",), 10,
+        IssueState.VOTING,
+        ("a",),
+        10,
     )
 
 
 def test_verification_without_admitted_initiative_cancels_the_issue() -> None:
     weak = (InitiativeSnapshot("a", satisfied_supporter_count=3),)
-    result = next_state(issue(IssueState.VERIFICATION, initiatives=weak), POLICY, T0 + 24 * DAY)
+    result = next_state(
+        issue(IssueState.VERIFICATION, initiatives=weak), POLICY, T0 + 24 * DAY
+    )
 
     assert result.state is IssueState.CANCELED_NO_INITIATIVE_ADMITTED
 
@@ -100,9 +122,14 @@ def test_voting_end_asks_for_a_count_first() -> None:
 
 @pytest.mark.parametrize(
     ("winner_found", "state"),
-    [(True, IssueState.FINISHED_WITH_WINNER), (False, IssueState.FINISHED_WITHOUT_WINNER)],
+    [
+        (True, IssueState.FINISHED_WITH_WINNER),
+        (False, IssueState.FINISHED_WITHOUT_WINNER),
+    ],
 )
-def test_a_counted_vote_finishes_the_issue(winner_found: bool, state: IssueState) -> None:
+def test_a_counted_vote_finishes_the_issue(
+    winner_found: bool, state: IssueState
+) -> None:
     snapshot = issue(IssueState.VOTING, winner_found=winner_found)
 
     assert next_state(snapshot, POLICY, T0 + 39 * DAY).state is state
@@ -125,7 +152,10 @@ class IssueLife(RuleBasedStateMachine):
         super().__init__()
         self.now = T0
         self.snapshot = IssueSnapshot(
-            IssueState.ADMISSION, T0, (InitiativeSnapshot("a"), InitiativeSnapshot("b")), 50
+            IssueState.ADMISSION,
+            T0,
+            (InitiativeSnapshot("a"), InitiativeSnapshot("b")),
+            50,
         )
         self.history = [IssueState.ADMISSION]
 
@@ -136,7 +166,9 @@ class IssueLife(RuleBasedStateMachine):
     @rule(which=st.sampled_from(["a", "b"]), satisfied=st.integers(0, 20))
     def support_changes(self, which: str, satisfied: int) -> None:
         initiatives = tuple(
-            replace(i, satisfied_supporter_count=satisfied) if i.initiative_id == which else i
+            replace(i, satisfied_supporter_count=satisfied)
+            if i.initiative_id == which
+            else i
             for i in self.snapshot.initiatives
         )
         self.snapshot = replace(self.snapshot, initiatives=initiatives)
@@ -145,7 +177,9 @@ class IssueLife(RuleBasedStateMachine):
     @rule(which=st.sampled_from(["a", "b"]))
     def initiative_is_revoked(self, which: str) -> None:
         initiatives = tuple(
-            replace(i, revoked_at=i.revoked_at or self.now) if i.initiative_id == which else i
+            replace(i, revoked_at=i.revoked_at or self.now)
+            if i.initiative_id == which
+            else i
             for i in self.snapshot.initiatives
         )
         self.snapshot = replace(self.snapshot, initiatives=initiatives)
@@ -186,7 +220,12 @@ class IssueLife(RuleBasedStateMachine):
 
     @invariant()
     def states_only_move_forward(self) -> None:
-        order = [IssueState.ADMISSION, IssueState.DISCUSSION, IssueState.VERIFICATION, IssueState.VOTING]
+        order = [
+            IssueState.ADMISSION,
+            IssueState.DISCUSSION,
+            IssueState.VERIFICATION,
+            IssueState.VOTING,
+        ]
         open_seen = [order.index(s) for s in self.history if s in OPEN_STATES]
         assert open_seen == sorted(open_seen)
 

@@ -1,6 +1,11 @@
 """LiquidFeedback's decision against the status quo."""
 
-from server.proposals.majority import GradedBallot, MajorityPolicy, decide, ratio_reached
+from server.proposals.majority import (
+    GradedBallot,
+    MajorityPolicy,
+    decide,
+    ratio_reached,
+)
 
 
 def votes(grades: dict[str, int], weight: int = 1) -> GradedBallot:
@@ -22,7 +27,10 @@ def test_an_initiative_without_a_majority_of_approvals_is_not_eligible() -> None
 def test_abstentions_count_neither_for_nor_against() -> None:
     outcome = decide(["A"], [votes({"A": 1}), votes({}, 10)])
 
-    assert (outcome.initiatives[0].positive_votes, outcome.initiatives[0].negative_votes) == (1, 0)
+    assert (
+        outcome.initiatives[0].positive_votes,
+        outcome.initiatives[0].negative_votes,
+    ) == (1, 0)
 
 
 def test_a_two_thirds_policy_needs_two_thirds_of_approvals() -> None:
@@ -30,7 +38,9 @@ def test_a_two_thirds_policy_needs_two_thirds_of_approvals() -> None:
     ballots = [votes({"A": 1}, 2), votes({"A": -1}, 1)]
 
     assert decide(["A"], ballots, policy).winner == "A"
-    assert decide(["A"], [votes({"A": 1}, 3), votes({"A": -1}, 2)], policy).winner is None
+    assert (
+        decide(["A"], [votes({"A": 1}, 3), votes({"A": -1}, 2)], policy).winner is None
+    )
 
 
 def test_the_best_ranked_eligible_initiative_wins() -> None:
@@ -65,7 +75,11 @@ def test_an_eligible_initiative_wins_over_a_better_ranked_ineligible_one() -> No
 def test_indirect_majority_reaches_through_a_beaten_initiative() -> None:
     policy = MajorityPolicy(indirect_num=3, indirect_den=4, indirect_strict=False)
     # A wins 4:0 against the status quo; B wins only 2:2 but beats A 3:1.
-    ballots = [votes({"A": 1, "B": 2}, 2), votes({"A": 2, "B": 1}, 1), votes({"A": 1, "B": -1}, 1)]
+    ballots = [
+        votes({"A": 1, "B": 2}, 2),
+        votes({"A": 2, "B": 1}, 1),
+        votes({"A": 1, "B": -1}, 1),
+    ]
     outcome = decide(["A", "B"], ballots, policy)
     b = outcome.initiatives[1]
 
@@ -73,7 +87,9 @@ def test_indirect_majority_reaches_through_a_beaten_initiative() -> None:
 
 
 def test_reverse_beat_path_is_only_known_for_tuple_strength() -> None:
-    outcome = decide(["A"], [votes({"A": 1})], MajorityPolicy(defeat_strength="winning"))
+    outcome = decide(
+        ["A"], [votes({"A": 1})], MajorityPolicy(defeat_strength="winning")
+    )
 
     assert outcome.initiatives[0].reverse_beat_path is None
 

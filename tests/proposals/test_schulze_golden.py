@@ -30,7 +30,9 @@ def debian_ballots() -> list[Ballot]:
         by_rank: dict[int, list[str]] = {}
         for name, rank in row["ranks"].items():
             by_rank.setdefault(rank, []).append(name)
-        ballots.append(Ballot(tuple(tuple(by_rank[r]) for r in sorted(by_rank)), row["count"]))
+        ballots.append(
+            Ballot(tuple(tuple(by_rank[r]) for r in sorted(by_rank)), row["count"])
+        )
     return ballots
 
 
@@ -117,5 +119,8 @@ def test_debian_2020_ranks_jonathan_carter_first(strength: str) -> None:
     result = count(DEBIAN["candidates"], debian_ballots(), strength)  # type: ignore[arg-type]
 
     assert list(result.ranking) == [
-        "Jonathan Carter", "Sruthi Chandran", "Brian Gupta", "None Of The Above",
+        "Jonathan Carter",
+        "Sruthi Chandran",
+        "Brian Gupta",
+        "None Of The Above",
     ]

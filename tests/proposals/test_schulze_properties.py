@@ -12,7 +12,9 @@ STRENGTH = st.sampled_from(["tuple", "winning", "margin"])
 
 
 @st.composite
-def elections(draw: st.DrawFn, size: int | None = None) -> tuple[list[str], list[Ballot]]:
+def elections(
+    draw: st.DrawFn, size: int | None = None
+) -> tuple[list[str], list[Ballot]]:
     n = size or draw(st.integers(min_value=1, max_value=len(NAMES)))
     candidates = NAMES[:n]
     ballots = []
@@ -30,7 +32,9 @@ def elections(draw: st.DrawFn, size: int | None = None) -> tuple[list[str], list
     return candidates, ballots
 
 
-def condorcet_winner(candidates: list[str], pairwise: dict[str, dict[str, int]]) -> str | None:
+def condorcet_winner(
+    candidates: list[str], pairwise: dict[str, dict[str, int]]
+) -> str | None:
     for x in candidates:
         if all(pairwise[x][y] > pairwise[y][x] for y in candidates if y != x):
             return x
@@ -102,7 +106,9 @@ def test_a_count_without_ballots_ranks_candidates_in_input_order(n, strength) ->
 
 
 @given(elections(size=4), STRENGTH)
-def test_ranking_never_puts_a_beaten_candidate_above_its_beater(election, strength) -> None:
+def test_ranking_never_puts_a_beaten_candidate_above_its_beater(
+    election, strength
+) -> None:
     candidates, ballots = election
     result = count(candidates, ballots, strength)
     p = result.strongest_paths
