@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     media_max_pixels: int = Field(default=50_000_000, ge=1)
     photos_per_report: int = Field(default=5, ge=1, le=20)
 
-    sync_batch_max: int = Field(default=500, ge=1)
+    sync_batch_max: int = Field(default=1000, ge=1, le=1000)
     sync_pull_max: int = Field(default=1000, ge=1)
     clock_skew_minutes: int = Field(default=10, ge=1)
 
