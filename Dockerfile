@@ -1,8 +1,9 @@
 # The same steps as the README: `make install`, then `wegovnow serve`.
-FROM python:3.11-slim-bookworm
+# Node 20 from its official image; Debian bookworm's python3 is 3.11.
+FROM node:20-bookworm-slim
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends make nodejs npm \
+ && apt-get install -y --no-install-recommends make python3 python3-venv \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
