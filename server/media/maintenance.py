@@ -26,16 +26,16 @@ async def prune_abandoned_uploads(settings: Settings, now: datetime | None = Non
     return len(stale)
 
 
-async def prune_orphan_files(store: MediaStore) -> int:
+async def prune_orphan_files(store: MediaStore, min_age_seconds: float = 60) -> int:
     """Remove photo files whose row never committed (a crash between the two).
 
-    Only files older than a minute are touched, so an upload that is writing its
-    files right now is left alone.
+    Only files older than ``min_age_seconds`` are touched, so an upload that is
+    writing its files right now (in this or another instance) is left alone.
     """
     if not store.root.exists():
         return 0
     known = set(await Media.all().values_list("sha256", flat=True))
-    horizon = datetime.now(timezone.utc).timestamp() - 60
+    horizon = datetime.now(timezone.utc).timestamp() - min_age_seconds
     removed = 0
     for path in await asyncio.to_thread(lambda: list(store.root.glob("*/*.jpg"))):
         sha256 = path.name.split(".")[0]
