@@ -14,7 +14,7 @@ from server.accounts.auth import check_csrf, resolve_caller
 from server.core.db import activate, open_database
 from server.core.errors import ApiError, NotFound
 from server.core.i18n import Catalog
-from server.media.maintenance import housekeeping_loop
+from server.core.housekeeping import housekeeping_loop
 from server.media.store import MediaStore
 from server.settings import Settings
 from sync import PROTOCOL_VERSION

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
 
     sync_batch_max: int = Field(default=1000, ge=1, le=1000)
     sync_pull_max: int = Field(default=1000, ge=1)
+    sync_tombstone_days: int = Field(default=90, ge=1)
     clock_skew_minutes: int = Field(default=10, ge=1)
 
     rate_limits: Literal["on", "off"] = "on"

@@ -4,7 +4,7 @@ import base64
 import hashlib
 from datetime import datetime, timedelta, timezone
 
-from server.media.maintenance import prune_abandoned_uploads
+from server.core.housekeeping import prune_abandoned_uploads
 from server.media.models import Media, Upload
 from tests.conftest import FIXTURES, Person
 

@@ -114,7 +114,7 @@ def test_sigkill_during_a_thousand_writes_loses_nothing_acknowledged(tmp_path: P
 
 async def prune_orphans(data: Path) -> None:
     from server.core.db import open_database
-    from server.media.maintenance import prune_orphan_files
+    from server.core.housekeeping import prune_orphan_files
     from server.media.store import MediaStore
 
     context = await open_database(f"sqlite://{data / 'wegovnow.sqlite3'}")

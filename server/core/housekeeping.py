@@ -1,4 +1,4 @@
-"""Housekeeping of the photo store: abandoned uploads and files without a row."""
+"""Housekeeping: abandoned uploads, photo files without a row, old tombstones."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from server.media.models import Media, Upload
 from server.media.store import MediaStore
 from server.settings import Settings
+from server.syncing.maintenance import prune_tombstones
 
 log = logging.getLogger("server")
 
@@ -50,6 +51,7 @@ async def housekeeping_loop(settings: Settings, store: MediaStore, every_seconds
         try:
             await prune_abandoned_uploads(settings)
             await prune_orphan_files(store)
+            await prune_tombstones(settings.sync_tombstone_days)
         except Exception:  # keep the loop alive; the next round tries again
             log.exception("media housekeeping failed")
         await asyncio.sleep(every_seconds)
