@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     sync_pull_max: int = Field(default=1000, ge=1)
     clock_skew_minutes: int = Field(default=10, ge=1)
 
+    proposals_tick_seconds: int = Field(default=60, ge=0)
+
     rate_limits: Literal["on", "off"] = "on"
     trusted_proxies: str = ""
 
