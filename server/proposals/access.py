@@ -49,7 +49,9 @@ async def issue_or_reject(issue_id: uuid.UUID) -> Issue:
 
 
 async def initiative_or_reject(initiative_id: uuid.UUID) -> Initiative:
-    initiative = await Initiative.get_or_none(id=initiative_id).prefetch_related("issue")
+    initiative = await Initiative.get_or_none(id=initiative_id).prefetch_related(
+        "issue"
+    )
     if initiative is None:
         raise Rejected("proposal.initiative_not_found")
     return initiative

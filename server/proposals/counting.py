@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from tortoise.expressions import Q
 
 from server.proposals import delegation as engine
-from server.proposals.models import Area, Delegation, Interest, Issue, Opinion, Supporter
+from server.proposals.models import (
+    Area,
+    Delegation,
+    Interest,
+    Issue,
+    Opinion,
+    Supporter,
+)
 
 MUST, SHOULD, SHOULD_NOT, MUST_NOT = 2, 1, -1, -2
 
@@ -36,7 +43,11 @@ async def stored_delegations(issue: Issue, area: Area) -> list[Delegation]:
 
 
 def as_engine_delegations(rows: Iterable[Delegation]) -> list[engine.Delegation]:
-    scopes = {"unit": engine.Scope.UNIT, "area": engine.Scope.AREA, "issue": engine.Scope.ISSUE}
+    scopes = {
+        "unit": engine.Scope.UNIT,
+        "area": engine.Scope.AREA,
+        "issue": engine.Scope.ISSUE,
+    }
     return [
         engine.Delegation(
             truster=str(row.truster_id),  # type: ignore[attr-defined]
@@ -73,7 +84,9 @@ async def support_counts(
     issue: Issue, members: Sequence[uuid.UUID]
 ) -> tuple[dict[str, SupportCount], engine.Resolution]:
     """Weighted (satisfied) supporters of each initiative of ``issue``."""
-    interested = await Interest.filter(issue_id=issue.id).values_list("member_id", flat=True)
+    interested = await Interest.filter(issue_id=issue.id).values_list(
+        "member_id", flat=True
+    )
     resolution = await resolve_for(issue, members, interested)
     rows = await Supporter.filter(initiative__issue_id=issue.id).values_list(
         "initiative_id", "member_id"

@@ -160,7 +160,10 @@ class Draft(Model):
         "models.Initiative", related_name="drafts", on_delete=fields.CASCADE
     )
     author: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
-        "models.User", related_name="proposal_drafts", null=True, on_delete=fields.SET_NULL
+        "models.User",
+        related_name="proposal_drafts",
+        null=True,
+        on_delete=fields.SET_NULL,
     )
     content = fields.TextField()
     created_at = fields.DatetimeField()
@@ -207,7 +210,10 @@ class Suggestion(Model):
         "models.Initiative", related_name="suggestions", on_delete=fields.CASCADE
     )
     author: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
-        "models.User", related_name="proposal_suggestions", null=True, on_delete=fields.SET_NULL
+        "models.User",
+        related_name="proposal_suggestions",
+        null=True,
+        on_delete=fields.SET_NULL,
     )
     name = fields.CharField(max_length=200)
     content = fields.TextField(default="")
@@ -246,7 +252,10 @@ class Delegation(Model):
         "models.User", related_name="proposal_delegations", on_delete=fields.CASCADE
     )
     trustee: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
-        "models.User", related_name="proposal_trusts", null=True, on_delete=fields.CASCADE
+        "models.User",
+        related_name="proposal_trusts",
+        null=True,
+        on_delete=fields.CASCADE,
     )
     scope = fields.CharField(max_length=8)  # "unit", "area" or "issue"
     # "<scope>:<id>": one column so that the unique constraint works with NULLs.

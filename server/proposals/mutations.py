@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.accounts.models import User
 from server.proposals import voting
 from server.proposals.access import (
     DRAFTING_STATES,
@@ -41,7 +42,6 @@ from server.proposals.models import (
     Supporter,
     Unit,
 )
-from server.accounts.models import User
 from server.syncing.changelog import record_change
 from server.syncing.registry import MutationContext, Outcome, Rejected, mutation
 
@@ -101,7 +101,9 @@ class SupportArgs(Args):
 class DelegationArgs(Args):
     scope: Literal["unit", "area", "issue"]
     target_id: uuid.UUID  # the unit, area or issue
-    trustee_id: uuid.UUID | None = None  # None at area or issue scope blocks inheritance
+    trustee_id: uuid.UUID | None = (
+        None  # None at area or issue scope blocks inheritance
+    )
     active: bool = True  # False removes the delegation
 
 
@@ -121,7 +123,13 @@ async def bump_initiative(initiative: Initiative, code: str = "ok") -> Outcome:
     initiative.version += 1
     await Initiative.filter(id=initiative.id).update(version=initiative.version)
     await record_change("proposal_initiative", str(initiative.id), initiative.version)
-    return Outcome("applied", "proposal_initiative", str(initiative.id), initiative.version, code=code)
+    return Outcome(
+        "applied",
+        "proposal_initiative",
+        str(initiative.id),
+        initiative.version,
+        code=code,
+    )
 
 
 async def ensure_interest(issue: Issue, member_id: uuid.UUID) -> bool:
@@ -160,19 +168,35 @@ async def new_issue(ctx: MutationContext, args: CreateInitiativeArgs) -> Issue:
     if policy is None:
         raise Rejected("proposal.policy_not_found")
     if not await AllowedPolicy.exists(area_id=area.id, policy_id=policy.id):
-        raise Rejected("proposal.policy_not_allowed", {"policy": policy.name, "area": area.name})
+        raise Rejected(
+            "proposal.policy_not_allowed", {"policy": policy.name, "area": area.name}
+        )
     return await Issue.create(
-        id=args.issue_id, area=area, policy=policy, state=IssueState.ADMISSION, created_at=ctx.now
+        id=args.issue_id,
+        area=area,
+        policy=policy,
+        state=IssueState.ADMISSION,
+        created_at=ctx.now,
     )
 
 
 @mutation("proposal.initiative.create", CreateInitiativeArgs)
-async def create_initiative(ctx: MutationContext, args: CreateInitiativeArgs) -> Outcome:
+async def create_initiative(
+    ctx: MutationContext, args: CreateInitiativeArgs
+) -> Outcome:
     require_member(ctx.caller)
     existing = await Initiative.get_or_none(id=args.id)
     if existing is not None:
-        if await Initiator.exists(initiative_id=existing.id, member_id=ctx.caller.user.id):
-            return Outcome("applied", "proposal_initiative", str(existing.id), existing.version, code="proposal.already_created")
+        if await Initiator.exists(
+            initiative_id=existing.id, member_id=ctx.caller.user.id
+        ):
+            return Outcome(
+                "applied",
+                "proposal_initiative",
+                str(existing.id),
+                existing.version,
+                code="proposal.already_created",
+            )
         raise Rejected("proposal.id_taken")
     if await Draft.exists(id=args.draft_id):
         raise Rejected("proposal.id_taken")
@@ -182,22 +206,34 @@ async def create_initiative(ctx: MutationContext, args: CreateInitiativeArgs) ->
     require_state(issue, SUPPORT_STATES, "proposal.fully_frozen")
 
     member = ctx.caller.user.id
-    initiative = await Initiative.create(id=args.id, issue=issue, name=args.name.strip(), created_at=ctx.now)
-    draft = await Draft.create(id=args.draft_id, initiative=initiative, author_id=member, content=args.content, created_at=ctx.now)
+    initiative = await Initiative.create(
+        id=args.id, issue=issue, name=args.name.strip(), created_at=ctx.now
+    )
+    draft = await Draft.create(
+        id=args.draft_id,
+        initiative=initiative,
+        author_id=member,
+        content=args.content,
+        created_at=ctx.now,
+    )
     await Initiator.create(initiative=initiative, member_id=member)
     # The initiator supports their own initiative, as in LF.
     await ensure_interest(issue, member)
     await Supporter.create(initiative=initiative, member_id=member, draft=draft)
     await record_change("proposal_initiative", str(initiative.id), initiative.version)
     await bump_issue(issue)
-    return Outcome("applied", "proposal_initiative", str(initiative.id), initiative.version)
+    return Outcome(
+        "applied", "proposal_initiative", str(initiative.id), initiative.version
+    )
 
 
 @mutation("proposal.initiative.revoke", InitiativeIdArgs)
 async def revoke_initiative(ctx: MutationContext, args: InitiativeIdArgs) -> Outcome:
     require_member(ctx.caller)
     initiative = await initiative_or_reject(args.id)
-    if not await Initiator.exists(initiative_id=initiative.id, member_id=ctx.caller.user.id):
+    if not await Initiator.exists(
+        initiative_id=initiative.id, member_id=ctx.caller.user.id
+    ):
         raise Rejected("proposal.not_initiator")
     require_state(initiative.issue, SUPPORT_STATES, "proposal.fully_frozen")
     if initiative.revoked_at is not None:
@@ -214,12 +250,20 @@ async def add_draft(ctx: MutationContext, args: AddDraftArgs) -> Outcome:
     if await Draft.exists(id=args.id):
         raise Rejected("proposal.id_taken")
     initiative = await initiative_or_reject(args.initiative_id)
-    if not await Initiator.exists(initiative_id=initiative.id, member_id=ctx.caller.user.id):
+    if not await Initiator.exists(
+        initiative_id=initiative.id, member_id=ctx.caller.user.id
+    ):
         raise Rejected("proposal.not_initiator")
     if initiative.revoked_at is not None:
         raise Rejected("proposal.revoked")
     require_state(initiative.issue, DRAFTING_STATES, "proposal.half_frozen")
-    await Draft.create(id=args.id, initiative=initiative, author_id=ctx.caller.user.id, content=args.content, created_at=ctx.now)
+    await Draft.create(
+        id=args.id,
+        initiative=initiative,
+        author_id=ctx.caller.user.id,
+        content=args.content,
+        created_at=ctx.now,
+    )
     return await bump_initiative(initiative)
 
 
@@ -233,18 +277,31 @@ async def add_suggestion(ctx: MutationContext, args: AddSuggestionArgs) -> Outco
         raise Rejected("proposal.revoked")
     require_state(initiative.issue, DRAFTING_STATES, "proposal.half_frozen")
     suggestion = await Suggestion.create(
-        id=args.id, initiative=initiative, author_id=ctx.caller.user.id,
-        name=args.name.strip(), content=args.content, created_at=ctx.now,
+        id=args.id,
+        initiative=initiative,
+        author_id=ctx.caller.user.id,
+        name=args.name.strip(),
+        content=args.content,
+        created_at=ctx.now,
     )
     await support(initiative, ctx.caller.user.id)
-    await Opinion.create(suggestion=suggestion, initiative=initiative, member_id=ctx.caller.user.id, degree=args.degree)
+    await Opinion.create(
+        suggestion=suggestion,
+        initiative=initiative,
+        member_id=ctx.caller.user.id,
+        degree=args.degree,
+    )
     return await bump_initiative(initiative)
 
 
 async def support(initiative: Initiative, member_id: uuid.UUID) -> None:
     """Support the initiative's current draft (creating interest), if not already."""
     await ensure_interest(initiative.issue, member_id)
-    draft = await Draft.filter(initiative_id=initiative.id).order_by("-created_at", "-id").first()
+    draft = (
+        await Draft.filter(initiative_id=initiative.id)
+        .order_by("-created_at", "-id")
+        .first()
+    )
     assert draft is not None
     row = await Supporter.get_or_none(initiative_id=initiative.id, member_id=member_id)
     if row is None:
@@ -269,8 +326,13 @@ async def set_opinion(ctx: MutationContext, args: OpinionArgs) -> Outcome:
     # An opinion makes its author a supporter, as LF's autocreate_supporter trigger.
     await support(initiative, member)
     await Opinion.update_or_create(
-        suggestion_id=suggestion.id, member_id=member,
-        defaults={"initiative_id": initiative.id, "degree": args.degree, "fulfilled": args.fulfilled},
+        suggestion_id=suggestion.id,
+        member_id=member,
+        defaults={
+            "initiative_id": initiative.id,
+            "degree": args.degree,
+            "fulfilled": args.fulfilled,
+        },
     )
     return await bump_initiative(initiative)
 
@@ -320,11 +382,19 @@ async def set_delegation(ctx: MutationContext, args: DelegationArgs) -> Outcome:
         raise Rejected("proposal.self_delegation")
     if args.trustee_id is None and args.scope == "unit":
         raise Rejected("proposal.empty_unit_delegation")
-    if args.trustee_id is not None and not await User.exists(id=args.trustee_id, is_guest=False, deleted_at=None):
+    if args.trustee_id is not None and not await User.exists(
+        id=args.trustee_id, is_guest=False, deleted_at=None
+    ):
         raise Rejected("proposal.trustee_not_found")
     await Delegation.update_or_create(
-        truster_id=truster, scope_key=key,
-        defaults={"id": uuid.uuid4(), "scope": args.scope, "trustee_id": args.trustee_id, **target},
+        truster_id=truster,
+        scope_key=key,
+        defaults={
+            "id": uuid.uuid4(),
+            "scope": args.scope,
+            "trustee_id": args.trustee_id,
+            **target,
+        },
     )
     return Outcome("applied", "proposal_delegation", key, 1)
 
@@ -333,13 +403,19 @@ async def set_delegation(ctx: MutationContext, args: DelegationArgs) -> Outcome:
 async def cast_ballot(ctx: MutationContext, args: BallotArgs) -> Outcome:
     require_member(ctx.caller)
     issue = await issue_or_reject(args.issue_id)
-    if issue.state in (IssueState.ADMISSION, IssueState.DISCUSSION, IssueState.VERIFICATION):
+    if issue.state in (
+        IssueState.ADMISSION,
+        IssueState.DISCUSSION,
+        IssueState.VERIFICATION,
+    ):
         raise Rejected("proposal.voting_not_started", {"state": issue.state})
     ends = voting_ends_at(issue, await issue.policy)
     # Judged by the server's clock, not the scheduler: a ballot sent after the end
     # of voting is refused even before the issue is counted and closed.
     if issue.state != IssueState.VOTING or ends is None or ctx.now >= ends:
-        raise Rejected("proposal.voting_closed", {"ended_at": ends.isoformat() if ends else None})
+        raise Rejected(
+            "proposal.voting_closed", {"ended_at": ends.isoformat() if ends else None}
+        )
     admitted = set(await voting.admitted_ids(issue))
     grades = {str(k): v for k, v in args.grades.items()}
     unknown = [k for k in grades if k not in admitted]

@@ -23,7 +23,16 @@ from server.core.validation import parse_body
 from server.proposals.access import engine_policy, is_admin, member_ids
 from server.proposals.counting import resolve_for
 from server.proposals.lifecycle import OPEN_STATES, IssueState
-from server.proposals.models import AllowedPolicy, Area, Ballot, Initiative, Interest, Issue, Policy, Unit
+from server.proposals.models import (
+    AllowedPolicy,
+    Area,
+    Ballot,
+    Initiative,
+    Interest,
+    Issue,
+    Policy,
+    Unit,
+)
 from server.proposals.views import initiative_json, issue_json
 from server.proposals.voting import export_tally
 from server.syncing.registry import MUTATIONS, MutationContext, Rejected
@@ -31,7 +40,11 @@ from server.syncing.registry import MUTATIONS, MutationContext, Rejected
 blueprint = Blueprint("proposals", __name__, url_prefix="/api/proposals")
 
 LIST_MAX = 200
-FORBIDDEN_CODES = {"proposal.members_only", "proposal.not_initiator", "proposal.admins_only"}
+FORBIDDEN_CODES = {
+    "proposal.members_only",
+    "proposal.not_initiator",
+    "proposal.admins_only",
+}
 
 
 class Body(BaseModel):
@@ -130,8 +143,12 @@ async def run_action(name: str, payload: dict[str, Any]) -> dict[str, Any]:
             ],
         ) from error
     context = MutationContext(
-        caller=caller, client_id="http", seq=0, base_version=None,
-        device_created_at=None, now=datetime.now(timezone.utc),
+        caller=caller,
+        client_id="http",
+        seq=0,
+        base_version=None,
+        device_created_at=None,
+        now=datetime.now(timezone.utc),
         settings=current_app.config["SETTINGS"],
     )
     try:
@@ -139,7 +156,13 @@ async def run_action(name: str, payload: dict[str, Any]) -> dict[str, Any]:
             outcome = await spec.handler(context, args)
     except Rejected as refusal:
         raise api_error_for(refusal) from None
-    return {"status": outcome.status, "code": outcome.code, "entity": outcome.entity, "id": outcome.id, "version": outcome.version}
+    return {
+        "status": outcome.status,
+        "code": outcome.code,
+        "entity": outcome.entity,
+        "id": outcome.id,
+        "version": outcome.version,
+    }
 
 
 async def body_json() -> dict[str, Any]:
@@ -155,39 +178,69 @@ async def body_json() -> dict[str, Any]:
 
 
 def unit_json(unit: Unit) -> dict[str, Any]:
-    return {"id": str(unit.id), "parent_id": str(unit.parent_id) if unit.parent_id else None, "name": unit.name, "description": unit.description}  # type: ignore[attr-defined]
+    return {
+        "id": str(unit.id),
+        "parent_id": str(unit.parent_id) if unit.parent_id else None,
+        "name": unit.name,
+        "description": unit.description,
+    }  # type: ignore[attr-defined]
 
 
 async def area_json(area: Area) -> dict[str, Any]:
-    policies = await AllowedPolicy.filter(area_id=area.id).values_list("policy_id", flat=True)
+    policies = await AllowedPolicy.filter(area_id=area.id).values_list(
+        "policy_id", flat=True
+    )
     return {
-        "id": str(area.id), "unit_id": str(area.unit_id), "name": area.name,  # type: ignore[attr-defined]
-        "description": area.description, "policy_ids": [str(p) for p in policies],
+        "id": str(area.id),
+        "unit_id": str(area.unit_id),
+        "name": area.name,  # type: ignore[attr-defined]
+        "description": area.description,
+        "policy_ids": [str(p) for p in policies],
         "quorum": {
-            "standard": area.quorum_standard, "issues": area.quorum_issues, "time": area.quorum_time,
-            "exponent": area.quorum_exponent, "factor": area.quorum_factor, "den": area.quorum_den,
+            "standard": area.quorum_standard,
+            "issues": area.quorum_issues,
+            "time": area.quorum_time,
+            "exponent": area.quorum_exponent,
+            "factor": area.quorum_factor,
+            "den": area.quorum_den,
         },
     }
 
 
 def policy_json(policy: Policy) -> dict[str, Any]:
     names = (
-        "min_admission_time", "max_admission_time", "discussion_time", "verification_time", "voting_time",
-        "issue_quorum", "issue_quorum_num", "issue_quorum_den",
-        "initiative_quorum", "initiative_quorum_num", "initiative_quorum_den",
+        "min_admission_time",
+        "max_admission_time",
+        "discussion_time",
+        "verification_time",
+        "voting_time",
+        "issue_quorum",
+        "issue_quorum_num",
+        "issue_quorum_den",
+        "initiative_quorum",
+        "initiative_quorum_num",
+        "initiative_quorum_den",
     )
-    return {"id": str(policy.id), "name": policy.name, "description": policy.description, "active": policy.active,
-            **{n: getattr(policy, n) for n in names}, "majority": policy.majority}
+    return {
+        "id": str(policy.id),
+        "name": policy.name,
+        "description": policy.description,
+        "active": policy.active,
+        **{n: getattr(policy, n) for n in names},
+        "majority": policy.majority,
+    }
 
 
 @blueprint.get("/units")
 async def list_units() -> Any:
     units = await Unit.all().order_by("name")
     areas = await Area.all().order_by("name")
-    return jsonify({
-        "units": [unit_json(u) for u in units],
-        "areas": [await area_json(a) for a in areas],
-    })
+    return jsonify(
+        {
+            "units": [unit_json(u) for u in units],
+            "areas": [await area_json(a) for a in areas],
+        }
+    )
 
 
 @blueprint.post("/units")
@@ -196,7 +249,12 @@ async def create_unit() -> Any:
     body = await parse_body(UnitBody)
     if body.parent_id is not None and not await Unit.exists(id=body.parent_id):
         raise NotFound("proposal.unit_not_found")
-    unit = await Unit.create(id=uuid.uuid4(), name=body.name, description=body.description, parent_id=body.parent_id)
+    unit = await Unit.create(
+        id=uuid.uuid4(),
+        name=body.name,
+        description=body.description,
+        parent_id=body.parent_id,
+    )
     return jsonify(unit_json(unit)), 201
 
 
@@ -211,10 +269,16 @@ async def create_area() -> Any:
         raise NotFound("proposal.policy_not_found")
     async with in_transaction():
         area = await Area.create(
-            id=uuid.uuid4(), unit_id=body.unit_id, name=body.name, description=body.description,
-            quorum_standard=body.quorum_standard, quorum_issues=body.quorum_issues,
-            quorum_time=int(body.quorum_time.total_seconds()), quorum_exponent=body.quorum_exponent,
-            quorum_factor=body.quorum_factor, quorum_den=body.quorum_den,
+            id=uuid.uuid4(),
+            unit_id=body.unit_id,
+            name=body.name,
+            description=body.description,
+            quorum_standard=body.quorum_standard,
+            quorum_issues=body.quorum_issues,
+            quorum_time=int(body.quorum_time.total_seconds()),
+            quorum_exponent=body.quorum_exponent,
+            quorum_factor=body.quorum_factor,
+            quorum_den=body.quorum_den,
         )
         for policy_id in policies:
             await AllowedPolicy.create(area=area, policy_id=policy_id)
@@ -232,12 +296,36 @@ async def create_policy() -> Any:
     body = await parse_body(PolicyBody)
     durations = {
         name: int(getattr(body, name).total_seconds())
-        for name in ("min_admission_time", "max_admission_time", "discussion_time", "verification_time", "voting_time")
+        for name in (
+            "min_admission_time",
+            "max_admission_time",
+            "discussion_time",
+            "verification_time",
+            "voting_time",
+        )
     }
     if any(seconds < 0 for seconds in durations.values()):
-        raise BadRequest("proposal.policy_invalid", {"reason": "durations cannot be negative"})
-    quorums = body.model_dump(include={"issue_quorum", "issue_quorum_num", "issue_quorum_den", "initiative_quorum", "initiative_quorum_num", "initiative_quorum_den"})
-    policy = Policy(id=uuid.uuid4(), name=body.name, description=body.description, majority=body.majority.model_dump(), **durations, **quorums)
+        raise BadRequest(
+            "proposal.policy_invalid", {"reason": "durations cannot be negative"}
+        )
+    quorums = body.model_dump(
+        include={
+            "issue_quorum",
+            "issue_quorum_num",
+            "issue_quorum_den",
+            "initiative_quorum",
+            "initiative_quorum_num",
+            "initiative_quorum_den",
+        }
+    )
+    policy = Policy(
+        id=uuid.uuid4(),
+        name=body.name,
+        description=body.description,
+        majority=body.majority.model_dump(),
+        **durations,
+        **quorums,
+    )
     try:
         engine_policy(policy)
     except ValueError as error:
@@ -279,13 +367,22 @@ async def load_issue(issue_id: str) -> Issue:
 async def show_issue(issue_id: str) -> Any:
     issue = await load_issue(issue_id)
     viewer = caller_or_none()
-    initiatives = await Initiative.filter(issue_id=issue.id).order_by("created_at", "id")
-    return jsonify({**await issue_json(issue, viewer), "initiatives": [await initiative_json(i, viewer) for i in initiatives]})
+    initiatives = await Initiative.filter(issue_id=issue.id).order_by(
+        "created_at", "id"
+    )
+    return jsonify(
+        {
+            **await issue_json(issue, viewer),
+            "initiatives": [await initiative_json(i, viewer) for i in initiatives],
+        }
+    )
 
 
 @blueprint.get("/initiatives/<initiative_id>")
 async def show_initiative(initiative_id: str) -> Any:
-    initiative = await Initiative.get_or_none(id=parse_id(initiative_id, "proposal.initiative_not_found"))
+    initiative = await Initiative.get_or_none(
+        id=parse_id(initiative_id, "proposal.initiative_not_found")
+    )
     if initiative is None:
         raise NotFound("proposal.initiative_not_found")
     return jsonify(await initiative_json(initiative, caller_or_none()))
@@ -301,34 +398,58 @@ async def create_initiative() -> Any:
 
 @blueprint.post("/initiatives/<initiative_id>/drafts")
 async def add_draft(initiative_id: str) -> Any:
-    payload = {"id": str(uuid.uuid4()), **await body_json(), "initiative_id": initiative_id}
+    payload = {
+        "id": str(uuid.uuid4()),
+        **await body_json(),
+        "initiative_id": initiative_id,
+    }
     return jsonify(await run_action("proposal.draft.add", payload)), 201
 
 
 @blueprint.post("/initiatives/<initiative_id>/revoke")
 async def revoke(initiative_id: str) -> Any:
-    return jsonify(await run_action("proposal.initiative.revoke", {"id": initiative_id}))
+    return jsonify(
+        await run_action("proposal.initiative.revoke", {"id": initiative_id})
+    )
 
 
 @blueprint.put("/initiatives/<initiative_id>/support")
 async def support(initiative_id: str) -> Any:
-    return jsonify(await run_action("proposal.support.set", {**await body_json(), "initiative_id": initiative_id}))
+    return jsonify(
+        await run_action(
+            "proposal.support.set",
+            {**await body_json(), "initiative_id": initiative_id},
+        )
+    )
 
 
 @blueprint.post("/initiatives/<initiative_id>/suggestions")
 async def add_suggestion(initiative_id: str) -> Any:
-    payload = {"id": str(uuid.uuid4()), **await body_json(), "initiative_id": initiative_id}
+    payload = {
+        "id": str(uuid.uuid4()),
+        **await body_json(),
+        "initiative_id": initiative_id,
+    }
     return jsonify(await run_action("proposal.suggestion.add", payload)), 201
 
 
 @blueprint.put("/suggestions/<suggestion_id>/opinion")
 async def opinion(suggestion_id: str) -> Any:
-    return jsonify(await run_action("proposal.opinion.set", {**await body_json(), "suggestion_id": suggestion_id}))
+    return jsonify(
+        await run_action(
+            "proposal.opinion.set",
+            {**await body_json(), "suggestion_id": suggestion_id},
+        )
+    )
 
 
 @blueprint.put("/issues/<issue_id>/interest")
 async def interest(issue_id: str) -> Any:
-    return jsonify(await run_action("proposal.interest", {**await body_json(), "issue_id": issue_id}))
+    return jsonify(
+        await run_action(
+            "proposal.interest", {**await body_json(), "issue_id": issue_id}
+        )
+    )
 
 
 @blueprint.put("/delegations")
@@ -341,7 +462,9 @@ async def delegation() -> Any:
 
 @blueprint.put("/issues/<issue_id>/ballot")
 async def cast_ballot(issue_id: str) -> Any:
-    answer = await run_action("proposal.ballot.cast", {**await body_json(), "issue_id": issue_id})
+    answer = await run_action(
+        "proposal.ballot.cast", {**await body_json(), "issue_id": issue_id}
+    )
     return jsonify({**answer, "ballots_public_after_close": True})
 
 
@@ -350,12 +473,20 @@ async def my_ballot(issue_id: str) -> Any:
     caller = require_caller()
     issue = await load_issue(issue_id)
     ballot = await Ballot.get_or_none(issue_id=issue.id, member_id=caller.user.id)
-    return jsonify({"grades": ballot.grades if ballot else None, "ballots_public_after_close": True})
+    return jsonify(
+        {
+            "grades": ballot.grades if ballot else None,
+            "ballots_public_after_close": True,
+        }
+    )
 
 
 async def closed_issue(issue_id: str) -> Issue:
     issue = await load_issue(issue_id)
-    if issue.state not in (IssueState.FINISHED_WITH_WINNER, IssueState.FINISHED_WITHOUT_WINNER):
+    if issue.state not in (
+        IssueState.FINISHED_WITH_WINNER,
+        IssueState.FINISHED_WITHOUT_WINNER,
+    ):
         raise Conflict("proposal.ballots_not_public", {"state": issue.state})
     return issue
 
@@ -365,12 +496,22 @@ async def public_ballots(issue_id: str) -> Any:
     """Every ballot of a finished issue, with its voter and weight (public, as in LF)."""
     issue = await closed_issue(issue_id)
     ballots = await Ballot.filter(issue_id=issue.id).order_by("id")
-    names = dict(await User.filter(id__in=[b.member_id for b in ballots]).values_list("id", "name"))  # type: ignore[attr-defined]
-    return jsonify([
-        {"member": {"id": str(b.member_id), "name": names.get(b.member_id)},  # type: ignore[attr-defined]
-         "grades": b.grades, "weight": b.weight, "delegators": b.delegators}
-        for b in ballots
-    ])
+    names = dict(
+        await User.filter(id__in=[b.member_id for b in ballots]).values_list(
+            "id", "name"
+        )
+    )  # type: ignore[attr-defined]
+    return jsonify(
+        [
+            {
+                "member": {"id": str(b.member_id), "name": names.get(b.member_id)},  # type: ignore[attr-defined]
+                "grades": b.grades,
+                "weight": b.weight,
+                "delegators": b.delegators,
+            }
+            for b in ballots
+        ]
+    )
 
 
 @blueprint.get("/issues/<issue_id>/ballots.json")
@@ -378,7 +519,9 @@ async def ballots_file(issue_id: str) -> Any:
     """The ballots in the tally file format, for ``wegovnow proposals tally``."""
     issue = await closed_issue(issue_id)
     response = jsonify(await export_tally(issue))
-    response.headers["Content-Disposition"] = f'attachment; filename="issue-{issue.id}-ballots.json"'
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="issue-{issue.id}-ballots.json"'
+    )
     return response
 
 
@@ -392,21 +535,42 @@ async def delegation_view(issue_id: str) -> Any:
     caller = require_caller()
     issue = await load_issue(issue_id)
     members = await member_ids()
-    if issue.state in (IssueState.ADMISSION, IssueState.DISCUSSION, IssueState.VERIFICATION):
-        direct = await Interest.filter(issue_id=issue.id).values_list("member_id", flat=True)
+    if issue.state in (
+        IssueState.ADMISSION,
+        IssueState.DISCUSSION,
+        IssueState.VERIFICATION,
+    ):
+        direct = await Interest.filter(issue_id=issue.id).values_list(
+            "member_id", flat=True
+        )
     else:
-        direct = await Ballot.filter(issue_id=issue.id).values_list("member_id", flat=True)
+        direct = await Ballot.filter(issue_id=issue.id).values_list(
+            "member_id", flat=True
+        )
     resolution = await resolve_for(issue, members, direct)
     me = str(caller.user.id)
     chain = resolution.chain(me)
     carried = resolution.delegators_of(me)
-    names = {str(i): n for i, n in await User.filter(id__in=[*chain, *carried]).values_list("id", "name")} if chain or carried else {}
-    return jsonify({
-        "participates": me in resolution.weights,
-        "weight": resolution.weights.get(me, 0),
-        # Whom my voice reaches, trustee first; the last one takes part for me.
-        "my_voice_reaches": [{"id": m, "name": names.get(m)} for m in chain],
-        "represented_by": {"id": chain[-1], "name": names.get(chain[-1])} if chain else None,
-        # Whose voices I carry, directly or through others.
-        "i_represent": [{"id": str(m), "name": names.get(str(m))} for m in carried],
-    })
+    names = (
+        {
+            str(i): n
+            for i, n in await User.filter(id__in=[*chain, *carried]).values_list(
+                "id", "name"
+            )
+        }
+        if chain or carried
+        else {}
+    )
+    return jsonify(
+        {
+            "participates": me in resolution.weights,
+            "weight": resolution.weights.get(me, 0),
+            # Whom my voice reaches, trustee first; the last one takes part for me.
+            "my_voice_reaches": [{"id": m, "name": names.get(m)} for m in chain],
+            "represented_by": {"id": chain[-1], "name": names.get(chain[-1])}
+            if chain
+            else None,
+            # Whose voices I carry, directly or through others.
+            "i_represent": [{"id": str(m), "name": names.get(str(m))} for m in carried],
+        }
+    )

@@ -49,7 +49,11 @@ from server.proposals.models import (
     SnapshotInterest,
     SnapshotSupport,
 )
-from server.proposals.notify import VOTING_ENDS_SOON, VOTING_STARTED, notify_issue_followers
+from server.proposals.notify import (
+    VOTING_ENDS_SOON,
+    VOTING_STARTED,
+    notify_issue_followers,
+)
 from server.proposals.voting import count_issue, store_count
 from server.syncing.changelog import record_change
 
@@ -89,7 +93,10 @@ async def tick(now: datetime | None = None) -> TickReport:
 
 
 async def issue_snapshot(
-    issue: Issue, initiatives: list[Initiative], counts: dict[str, SupportCount], population: int
+    issue: Issue,
+    initiatives: list[Initiative],
+    counts: dict[str, SupportCount],
+    population: int,
 ) -> IssueSnapshot:
     empty = SupportCount(0, 0, ())
     return IssueSnapshot(
@@ -117,7 +124,9 @@ async def check_issue(
     """Decide and store the next transition of one open issue, if it has one."""
     policy_row = await issue.policy
     policy = engine_policy(policy_row)
-    initiatives = await Initiative.filter(issue_id=issue.id).order_by("created_at", "id")
+    initiatives = await Initiative.filter(issue_id=issue.id).order_by(
+        "created_at", "id"
+    )
     counts, resolution = await support_counts(issue, members)
     snapshot = await issue_snapshot(issue, initiatives, counts, len(members))
     transition = next_state(snapshot, policy, now)
@@ -126,7 +135,9 @@ async def check_issue(
     if Effect.COUNT_VOTES in transition.effects:
         counted = await count_issue(issue, policy, members, initiatives)
         winner_found = counted.outcome.winner is not None
-        transition = next_state(replace(snapshot, winner_found=winner_found), policy, now)
+        transition = next_state(
+            replace(snapshot, winner_found=winner_found), policy, now
+        )
     if not transition.changed:
         return None
 
@@ -137,21 +148,32 @@ async def check_issue(
         if Effect.FULL_FREEZE in transition.effects:
             admitted = set(transition.admitted)
             for initiative in initiatives:
-                initiative.admitted = str(initiative.id) in admitted and initiative.revoked_at is None
+                initiative.admitted = (
+                    str(initiative.id) in admitted and initiative.revoked_at is None
+                )
                 initiative.version += 1
                 await initiative.save(update_fields=["admitted", "version"])
         if counted is not None:
             await store_count(issue, counted)
         await record_change("proposal_issue", str(issue.id), issue.version)
         for initiative in await Initiative.filter(issue_id=issue.id):
-            await record_change("proposal_initiative", str(initiative.id), initiative.version)
+            await record_change(
+                "proposal_initiative", str(initiative.id), initiative.version
+            )
 
     log.info(
-        "proposal issue=%s %s -> %s", issue.id, snapshot.state.value, transition.state.value
+        "proposal issue=%s %s -> %s",
+        issue.id,
+        snapshot.state.value,
+        transition.state.value,
     )
     if transition.state is S.VOTING:
         await notify_issue_followers(issue, VOTING_STARTED)
-    return {"issue": str(issue.id), "from": snapshot.state.value, "to": transition.state.value}
+    return {
+        "issue": str(issue.id),
+        "from": snapshot.state.value,
+        "to": transition.state.value,
+    }
 
 
 def moment_fields(transition: Transition, now: datetime) -> dict[str, datetime]:
@@ -168,7 +190,9 @@ def moment_fields(transition: Transition, now: datetime) -> dict[str, datetime]:
     return stamps
 
 
-async def move(issue: Issue, transition: Transition, now: datetime, population: int) -> bool:
+async def move(
+    issue: Issue, transition: Transition, now: datetime, population: int
+) -> bool:
     """Change the state only if nobody else did since we read it; True if we won."""
     stamps = moment_fields(transition, now)
     extra: dict[str, Any] = {"population": population}
@@ -208,7 +232,9 @@ async def write_snapshot(
     )
     await SnapshotInterest.bulk_create(
         [
-            SnapshotInterest(snapshot_id=snapshot.id, member_id=uuid.UUID(member), weight=weight)
+            SnapshotInterest(
+                snapshot_id=snapshot.id, member_id=uuid.UUID(member), weight=weight
+            )
             for member, weight in resolution.weights.items()
         ]
     )
@@ -247,7 +273,9 @@ async def admit(members: list[uuid.UUID], now: datetime) -> list[dict[str, str]]
     for issue in waiting:
         policy = engine_policy(await issue.policy)
         counts, resolution = await support_counts(issue, members)
-        live = await Initiative.filter(issue_id=issue.id, revoked_at=None).values_list("id", flat=True)
+        live = await Initiative.filter(issue_id=issue.id, revoked_at=None).values_list(
+            "id", flat=True
+        )
         supporters = tuple(counts[str(i)].supporters for i in live if str(i) in counts)
         measured[str(issue.id)] = (issue, counts, resolution)
         candidates.setdefault(issue.area_id, []).append(  # type: ignore[attr-defined]
@@ -275,14 +303,34 @@ async def admit(members: list[uuid.UUID], now: datetime) -> list[dict[str, str]]
         async with in_transaction():
             if not await move(issue, transition, now, population):
                 continue
-            await write_snapshot(issue, transition, now, population, counts, resolution, S.ADMISSION.value)
+            await write_snapshot(
+                issue,
+                transition,
+                now,
+                population,
+                counts,
+                resolution,
+                S.ADMISSION.value,
+            )
             await record_change("proposal_issue", str(issue.id), issue.version)
-        log.info("proposal issue=%s accepted (area quorum %s)", issue.id, admitted.area_quorum)
-        changes.append({"issue": str(issue.id), "from": S.ADMISSION.value, "to": S.DISCUSSION.value})
+        log.info(
+            "proposal issue=%s accepted (area quorum %s)",
+            issue.id,
+            admitted.area_quorum,
+        )
+        changes.append(
+            {
+                "issue": str(issue.id),
+                "from": S.ADMISSION.value,
+                "to": S.DISCUSSION.value,
+            }
+        )
     return changes
 
 
-async def open_issues_by_area(area_ids: list[Any]) -> dict[Any, list[admission.OpenIssue]]:
+async def open_issues_by_area(
+    area_ids: list[Any],
+) -> dict[Any, list[admission.OpenIssue]]:
     rows = await Issue.filter(
         area_id__in=area_ids, state__in=[S.DISCUSSION, S.VERIFICATION, S.VOTING]
     ).prefetch_related("policy")
@@ -292,7 +340,8 @@ async def open_issues_by_area(area_ids: list[Any]) -> dict[Any, list[admission.O
         by_area.setdefault(issue.area_id, []).append(  # type: ignore[attr-defined]
             admission.OpenIssue(
                 issue_id=str(issue.id),
-                admission_duration=(issue.accepted_at or issue.created_at) - issue.created_at,
+                admission_duration=(issue.accepted_at or issue.created_at)
+                - issue.created_at,
                 discussion_time=timedelta(seconds=policy.discussion_time),
                 verification_time=timedelta(seconds=policy.verification_time),
                 voting_time=timedelta(seconds=policy.voting_time),
@@ -318,11 +367,15 @@ async def quorum_params(area_ids: list[Any]) -> dict[Any, admission.AreaQuorumPa
 async def remind_voting_ends(now: datetime) -> int:
     """Tell followers once when an issue's voting ends within 24 hours."""
     sent = 0
-    for issue in await Issue.filter(state=S.VOTING, voting_reminder_at=None).prefetch_related("policy"):
+    for issue in await Issue.filter(
+        state=S.VOTING, voting_reminder_at=None
+    ).prefetch_related("policy"):
         ends = voting_ends_at(issue, issue.policy)
         if ends is None or not ends - REMIND_BEFORE <= now < ends:
             continue
-        won = await Issue.filter(id=issue.id, voting_reminder_at=None).update(voting_reminder_at=now)
+        won = await Issue.filter(id=issue.id, voting_reminder_at=None).update(
+            voting_reminder_at=now
+        )
         if won == 1:
             await notify_issue_followers(issue, VOTING_ENDS_SOON)
             sent += 1

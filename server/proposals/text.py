@@ -14,7 +14,9 @@ from markdown_it import MarkdownIt
 
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    return MarkdownIt(
+        "commonmark", {"html": False, "linkify": False, "typographer": False}
+    )
 
 
 def render_markdown(source: str) -> str:

@@ -30,7 +30,12 @@ from server.proposals.models import (
 from server.proposals.text import render_markdown
 from server.syncing.registry import renderer
 
-DEGREES = {MUST: "must", SHOULD: "should", SHOULD_NOT: "should_not", MUST_NOT: "must_not"}
+DEGREES = {
+    MUST: "must",
+    SHOULD: "should",
+    SHOULD_NOT: "should_not",
+    MUST_NOT: "must_not",
+}
 
 
 def iso(value: datetime | None) -> str | None:
@@ -51,18 +56,29 @@ def phase_ends_at(issue: Issue) -> datetime | None:
 async def names_of(ids: set[Any]) -> dict[str, str]:
     if not ids:
         return {}
-    return {str(i): n for i, n in await User.filter(id__in=list(ids)).values_list("id", "name")}
+    return {
+        str(i): n
+        for i, n in await User.filter(id__in=list(ids)).values_list("id", "name")
+    }
 
 
 async def issue_json(issue: Issue, viewer: Caller | None) -> dict[str, Any]:
     await issue.fetch_related("policy", "area")
-    initiative_ids = await Initiative.filter(issue_id=issue.id).order_by("created_at", "id").values_list("id", flat=True)
+    initiative_ids = (
+        await Initiative.filter(issue_id=issue.id)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)
+    )
     me = viewer.user.id if viewer else None
     ballot = await Ballot.get_or_none(issue_id=issue.id, member_id=me) if me else None
     closed = issue.state not in OPEN_STATES
     return {
         "id": str(issue.id),
-        "area": {"id": str(issue.area.id), "name": issue.area.name, "unit_id": str(issue.area.unit_id)},  # type: ignore[attr-defined]
+        "area": {
+            "id": str(issue.area.id),
+            "name": issue.area.name,
+            "unit_id": str(issue.area.unit_id),
+        },  # type: ignore[attr-defined]
         "policy": {"id": str(issue.policy.id), "name": issue.policy.name},
         "state": issue.state,
         "closed": closed,
@@ -76,7 +92,8 @@ async def issue_json(issue: Issue, viewer: Caller | None) -> dict[str, Any]:
         "initiative_quorum": issue.initiative_quorum,
         "initiative_ids": [str(i) for i in initiative_ids],
         "interest_count": await Interest.filter(issue_id=issue.id).count(),
-        "interested": bool(me) and await Interest.exists(issue_id=issue.id, member_id=me),
+        "interested": bool(me)
+        and await Interest.exists(issue_id=issue.id, member_id=me),
         "my_ballot": ballot.grades if ballot else None,
         "ballots_public_after_close": True,
         "voter_count": issue.voter_count,
@@ -85,15 +102,31 @@ async def issue_json(issue: Issue, viewer: Caller | None) -> dict[str, Any]:
     }
 
 
-async def initiative_json(initiative: Initiative, viewer: Caller | None) -> dict[str, Any]:
-    drafts = await Draft.filter(initiative_id=initiative.id).order_by("created_at", "id")
+async def initiative_json(
+    initiative: Initiative, viewer: Caller | None
+) -> dict[str, Any]:
+    drafts = await Draft.filter(initiative_id=initiative.id).order_by(
+        "created_at", "id"
+    )
     current = drafts[-1]
-    initiators = await Initiator.filter(initiative_id=initiative.id).values_list("member_id", flat=True)
-    supporters = await Supporter.filter(initiative_id=initiative.id).values_list("member_id", "draft_id")
+    initiators = await Initiator.filter(initiative_id=initiative.id).values_list(
+        "member_id", flat=True
+    )
+    supporters = await Supporter.filter(initiative_id=initiative.id).values_list(
+        "member_id", "draft_id"
+    )
     not_satisfied = {m for _, m in await unsatisfied([initiative.id])}
-    suggestions = await Suggestion.filter(initiative_id=initiative.id).order_by("created_at", "id")
-    opinions = await Opinion.filter(initiative_id=initiative.id).values_list("suggestion_id", "member_id", "degree", "fulfilled")
-    names = await names_of(set(initiators) | {s.author_id for s in suggestions} | {d.author_id for d in drafts})  # type: ignore[attr-defined]
+    suggestions = await Suggestion.filter(initiative_id=initiative.id).order_by(
+        "created_at", "id"
+    )
+    opinions = await Opinion.filter(initiative_id=initiative.id).values_list(
+        "suggestion_id", "member_id", "degree", "fulfilled"
+    )
+    names = await names_of(
+        set(initiators)
+        | {s.author_id for s in suggestions}
+        | {d.author_id for d in drafts}
+    )  # type: ignore[attr-defined]
     me = str(viewer.user.id) if viewer else None
     my_support = next((d for m, d in supporters if str(m) == me), None)
     return {
@@ -106,7 +139,9 @@ async def initiative_json(initiative: Initiative, viewer: Caller | None) -> dict
         "draft": draft_json(current, names),
         "drafts": [{"id": str(d.id), "created_at": iso(d.created_at)} for d in drafts],
         "supporter_count": len(supporters),
-        "satisfied_supporter_count": sum(1 for m, _ in supporters if str(m) not in not_satisfied),
+        "satisfied_supporter_count": sum(
+            1 for m, _ in supporters if str(m) not in not_satisfied
+        ),
         "supported": my_support is not None,
         "support_outdated": my_support is not None and my_support != current.id,
         "suggestions": [suggestion_json(s, opinions, names, me) for s in suggestions],
@@ -135,7 +170,10 @@ def draft_json(draft: Draft, names: dict[str, str]) -> dict[str, Any]:
 
 
 def suggestion_json(
-    suggestion: Suggestion, opinions: Sequence[tuple[Any, Any, int, bool]], names: dict[str, str], me: str | None
+    suggestion: Suggestion,
+    opinions: Sequence[tuple[Any, Any, int, bool]],
+    names: dict[str, str],
+    me: str | None,
 ) -> dict[str, Any]:
     counts = {name: {"fulfilled": 0, "unfulfilled": 0} for name in DEGREES.values()}
     mine = None
@@ -168,7 +206,9 @@ def as_uuids(ids: Sequence[str]) -> list[uuid.UUID]:
 
 
 @renderer("proposal_issue")
-async def render_issues(ids: Sequence[str], caller: Caller) -> dict[str, dict[str, Any] | None]:
+async def render_issues(
+    ids: Sequence[str], caller: Caller
+) -> dict[str, dict[str, Any] | None]:
     rendered: dict[str, dict[str, Any] | None] = {i: None for i in ids}
     for issue in await Issue.filter(id__in=as_uuids(ids)):
         rendered[str(issue.id)] = await issue_json(issue, caller)
@@ -176,7 +216,9 @@ async def render_issues(ids: Sequence[str], caller: Caller) -> dict[str, dict[st
 
 
 @renderer("proposal_initiative")
-async def render_initiatives(ids: Sequence[str], caller: Caller) -> dict[str, dict[str, Any] | None]:
+async def render_initiatives(
+    ids: Sequence[str], caller: Caller
+) -> dict[str, dict[str, Any] | None]:
     rendered: dict[str, dict[str, Any] | None] = {i: None for i in ids}
     for initiative in await Initiative.filter(id__in=as_uuids(ids)):
         rendered[str(initiative.id)] = await initiative_json(initiative, caller)

@@ -34,7 +34,9 @@ class Counted:
     delegators: dict[str, list[str]]
 
 
-async def cast(issue: Issue, member_id: uuid.UUID, grades: dict[str, int], now: datetime) -> None:
+async def cast(
+    issue: Issue, member_id: uuid.UUID, grades: dict[str, int], now: datetime
+) -> None:
     """Store the member's ballot, replacing their earlier one.
 
     One INSERT ... ON CONFLICT DO UPDATE on the (issue, member) key, so parallel
@@ -56,7 +58,9 @@ def ranking(grades: dict[str, int], candidates: Sequence[str]) -> list[list[str]
 
 
 async def admitted_ids(issue: Issue) -> list[str]:
-    rows = await Initiative.filter(issue_id=issue.id, admitted=True).order_by("created_at", "id")
+    rows = await Initiative.filter(issue_id=issue.id, admitted=True).order_by(
+        "created_at", "id"
+    )
     return [str(row.id) for row in rows]
 
 
@@ -81,13 +85,17 @@ async def count_issue(
         tiers = tuple(tuple(tier) for tier in ranking(grades, candidates))
         tally.append(schulze.Ballot(ranking=tiers, count=weight))
     outcome = majority.decide(candidates, graded, policy.majority)
-    result = schulze.count((STATUS_QUO, *candidates), tally, policy.majority.defeat_strength)
+    result = schulze.count(
+        (STATUS_QUO, *candidates), tally, policy.majority.defeat_strength
+    )
     return Counted(
         candidates=candidates,
         outcome=outcome,
         schulze=result,
         weights={str(m): w for m, w in resolution.weights.items()},
-        delegators={str(p): [str(m) for m in ms] for p, ms in resolution.delegators.items()},
+        delegators={
+            str(p): [str(m) for m in ms] for p, ms in resolution.delegators.items()
+        },
     )
 
 

@@ -35,7 +35,9 @@ async def make_place(**policy: Any) -> Place:
         "voting_time": int((3 * DAY).total_seconds()),
         **policy,
     }
-    stored = await Policy.create(id=uuid.uuid4(), name="Standard", majority={}, **values)
+    stored = await Policy.create(
+        id=uuid.uuid4(), name="Standard", majority={}, **values
+    )
     area = await Area.create(id=uuid.uuid4(), unit=unit, name="Mobility")
     await AllowedPolicy.create(area=area, policy=stored)
     return Place(unit, area, stored)
@@ -48,22 +50,35 @@ async def make_guest(person: Person) -> Person:
 
 async def act(person: Person, name: str, args: dict[str, Any]) -> dict[str, Any]:
     """Send one mutation from a fresh device and answer its result."""
-    answer = await push(person, f"dev-{uuid.uuid4().hex[:16]}", [mutation(1, name, args)])
+    answer = await push(
+        person, f"dev-{uuid.uuid4().hex[:16]}", [mutation(1, name, args)]
+    )
     return answer["results"][0]  # type: ignore[no-any-return]
 
 
 async def propose(
-    person: Person, place: Place, name: str = "Bike lanes", issue_id: str | None = None,
+    person: Person,
+    place: Place,
+    name: str = "Bike lanes",
+    issue_id: str | None = None,
     content: str = "Paint **bike lanes** on Via Roma.",
 ) -> tuple[str, str]:
     """Create an initiative (and its issue when ``issue_id`` is None); answer both ids."""
     issue = issue_id or str(uuid.uuid4())
     initiative = str(uuid.uuid4())
-    result = await act(person, "proposal.initiative.create", {
-        "id": initiative, "draft_id": str(uuid.uuid4()), "issue_id": issue,
-        "area_id": str(place.area.id), "policy_id": str(place.policy.id),
-        "name": name, "content": content,
-    })
+    result = await act(
+        person,
+        "proposal.initiative.create",
+        {
+            "id": initiative,
+            "draft_id": str(uuid.uuid4()),
+            "issue_id": issue,
+            "area_id": str(place.area.id),
+            "policy_id": str(place.policy.id),
+            "name": name,
+            "content": content,
+        },
+    )
     assert result["status"] == "applied", result
     return issue, initiative
 

@@ -15,7 +15,16 @@ def test_tick_command_runs_once_and_prints_what_changed(
 ) -> None:
     monkeypatch.delenv("WEGOVNOW_DATABASE_URL", raising=False)
 
-    status = main(["proposals", "tick", "--data-dir", str(tmp_path), "--now", "2031-01-01T00:00:00"])
+    status = main(
+        [
+            "proposals",
+            "tick",
+            "--data-dir",
+            str(tmp_path),
+            "--now",
+            "2031-01-01T00:00:00",
+        ]
+    )
 
     assert status == 0
     assert json.loads(capsys.readouterr().out) == {"changes": [], "reminders": 0}
