@@ -13,6 +13,7 @@ import uuid
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from tortoise.expressions import F
 
 from server.accounts.models import User
 from server.proposals import voting
@@ -112,16 +113,31 @@ class BallotArgs(Args):
     grades: dict[uuid.UUID, int] = Field(max_length=500)
 
 
-async def bump_issue(issue: Issue) -> Outcome:
-    issue.version += 1
-    await Issue.filter(id=issue.id).update(version=issue.version)
+async def bump_issue(issue: Issue, only_in: IssueState | None = None) -> Outcome:
+    """Raise the issue's version (in the database, so parallel bumps add up).
+
+    With ``only_in``, the issue must still be in that state; the UPDATE then also
+    holds the row, so the scheduler cannot change the state until we commit.
+    """
+    query = Issue.filter(id=issue.id)
+    if only_in is not None:
+        query = query.filter(state=only_in)
+    if await query.update(version=F("version") + 1) != 1:
+        raise Rejected("proposal.voting_closed", {"ended_at": None})
+    issue.version = (
+        await Issue.filter(id=issue.id).first().values_list("version", flat=True)
+    )  # type: ignore[assignment]
     await record_change("proposal_issue", str(issue.id), issue.version)
     return Outcome("applied", "proposal_issue", str(issue.id), issue.version)
 
 
 async def bump_initiative(initiative: Initiative, code: str = "ok") -> Outcome:
-    initiative.version += 1
-    await Initiative.filter(id=initiative.id).update(version=initiative.version)
+    await Initiative.filter(id=initiative.id).update(version=F("version") + 1)
+    initiative.version = (
+        await Initiative.filter(id=initiative.id)
+        .first()
+        .values_list("version", flat=True)
+    )  # type: ignore[assignment]
     await record_change("proposal_initiative", str(initiative.id), initiative.version)
     return Outcome(
         "applied",
@@ -144,18 +160,20 @@ async def set_interest(ctx: MutationContext, args: InterestArgs) -> Outcome:
     issue = await issue_or_reject(args.issue_id)
     require_state(issue, SUPPORT_STATES | {IssueState.VOTING}, "proposal.fully_frozen")
     member = ctx.caller.user.id
+    if not args.interested and issue.state == IssueState.VOTING:
+        raise Rejected("proposal.fully_frozen", {"state": issue.state})
+    # The issue row first, then initiatives: the scheduler locks in the same order.
+    outcome = await bump_issue(issue)
     if args.interested:
         await ensure_interest(issue, member)
-    else:
-        if issue.state == IssueState.VOTING:
-            raise Rejected("proposal.fully_frozen", {"state": issue.state})
-        # Without interest there is no support, as LF's foreign key cascades.
-        await Supporter.filter(initiative__issue_id=issue.id, member_id=member).delete()
-        await Opinion.filter(initiative__issue_id=issue.id, member_id=member).delete()
-        await Interest.filter(issue_id=issue.id, member_id=member).delete()
-        for initiative in await Initiative.filter(issue_id=issue.id):
-            await bump_initiative(initiative)
-    return await bump_issue(issue)
+        return outcome
+    # Without interest there is no support, as LF's foreign key cascades.
+    await Supporter.filter(initiative__issue_id=issue.id, member_id=member).delete()
+    await Opinion.filter(initiative__issue_id=issue.id, member_id=member).delete()
+    await Interest.filter(issue_id=issue.id, member_id=member).delete()
+    for initiative in await Initiative.filter(issue_id=issue.id):
+        await bump_initiative(initiative)
+    return outcome
 
 
 async def new_issue(ctx: MutationContext, args: CreateInitiativeArgs) -> Issue:
@@ -220,8 +238,8 @@ async def create_initiative(
     # The initiator supports their own initiative, as in LF.
     await ensure_interest(issue, member)
     await Supporter.create(initiative=initiative, member_id=member, draft=draft)
-    await record_change("proposal_initiative", str(initiative.id), initiative.version)
     await bump_issue(issue)
+    await record_change("proposal_initiative", str(initiative.id), initiative.version)
     return Outcome(
         "applied", "proposal_initiative", str(initiative.id), initiative.version
     )
@@ -238,9 +256,9 @@ async def revoke_initiative(ctx: MutationContext, args: InitiativeIdArgs) -> Out
     require_state(initiative.issue, SUPPORT_STATES, "proposal.fully_frozen")
     if initiative.revoked_at is not None:
         return await bump_initiative(initiative, code="proposal.already_revoked")
+    await bump_issue(initiative.issue)
     initiative.revoked_at = ctx.now
     await Initiative.filter(id=initiative.id).update(revoked_at=ctx.now)
-    await bump_issue(initiative.issue)
     return await bump_initiative(initiative)
 
 
@@ -416,6 +434,9 @@ async def cast_ballot(ctx: MutationContext, args: BallotArgs) -> Outcome:
         raise Rejected(
             "proposal.voting_closed", {"ended_at": ends.isoformat() if ends else None}
         )
+    # Hold the issue row before storing the ballot: the count holds it too, so a
+    # ballot either commits before the count reads the ballots or finds it closed.
+    outcome = await bump_issue(issue, only_in=IssueState.VOTING)
     admitted = set(await voting.admitted_ids(issue))
     grades = {str(k): v for k, v in args.grades.items()}
     unknown = [k for k in grades if k not in admitted]
@@ -425,4 +446,4 @@ async def cast_ballot(ctx: MutationContext, args: BallotArgs) -> Outcome:
         raise Rejected("proposal.bad_grade")
     await voting.cast(issue, ctx.caller.user.id, grades, ctx.now)
     await ensure_interest(issue, ctx.caller.user.id)
-    return await bump_issue(issue)
+    return outcome

@@ -132,16 +132,19 @@ async def check_issue(
     transition = next_state(snapshot, policy, now)
 
     counted = None
-    if Effect.COUNT_VOTES in transition.effects:
-        counted = await count_issue(issue, policy, members, initiatives)
-        winner_found = counted.outcome.winner is not None
-        transition = next_state(
-            replace(snapshot, winner_found=winner_found), policy, now
-        )
-    if not transition.changed:
-        return None
-
     async with in_transaction():
+        if Effect.COUNT_VOTES in transition.effects:
+            # Hold the issue row first: a ballot in flight holds it too, so it is
+            # either committed before the ballots are read or finds voting closed.
+            if not await hold(issue):
+                return None
+            counted = await count_issue(issue, policy, members, initiatives)
+            winner_found = counted.outcome.winner is not None
+            transition = next_state(
+                replace(snapshot, winner_found=winner_found), policy, now
+            )
+        if not transition.changed:
+            return None
         if not await move(issue, transition, now, len(members)):
             return None
         await write_snapshot(issue, transition, now, len(members), counts, resolution)
@@ -174,6 +177,12 @@ async def check_issue(
         "from": snapshot.state.value,
         "to": transition.state.value,
     }
+
+
+async def hold(issue: Issue) -> bool:
+    """Lock the issue's row for this transaction, if it is still in the state read."""
+    held = await Issue.filter(id=issue.id, state=issue.state).update(state=issue.state)
+    return held == 1
 
 
 def moment_fields(transition: Transition, now: datetime) -> dict[str, datetime]:
