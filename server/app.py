@@ -14,6 +14,7 @@ from server.core.db import activate, open_database
 from server.core.errors import ApiError, NotFound
 from server.core.i18n import Catalog
 from server.media.store import MediaStore
+from server.push.service import start_push, stop_push
 from server.settings import Settings
 from sync import PROTOCOL_VERSION
 
@@ -42,10 +43,11 @@ def create_app(settings: Settings | None = None) -> Quart:
 
     from server.accounts.routes import blueprint as accounts
     from server.media.routes import blueprint as media
+    from server.push.routes import blueprint as push
     from server.reports.routes import blueprint as reports
     from server.syncing.routes import blueprint as sync_routes
 
-    for blueprint in (accounts, reports, media, sync_routes):
+    for blueprint in (accounts, reports, media, sync_routes, push):
         app.register_blueprint(blueprint)
 
     app.before_serving(start)
@@ -63,10 +65,12 @@ async def start() -> None:
     settings: Settings = current_app.config["SETTINGS"]
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     current_app.config["DB"] = await open_database(settings.resolved_database_url)
+    await start_push(current_app)  # type: ignore[arg-type]
     log.info("serving with database %s", settings.resolved_database_url.split("@")[-1])
 
 
 async def stop() -> None:
+    await stop_push(current_app)  # type: ignore[arg-type]
     context = current_app.config.pop("DB", None)
     if context is not None:
         await context.close_connections()

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.push.events import enqueue_report_event
 from server.reports.models import Category, Confirmation, Report, ReportPhoto, Update
 from server.reports.states import can_transition, state_type
 from server.syncing.changelog import record_change
@@ -118,6 +119,7 @@ async def create_report(ctx: MutationContext, args: CreateArgs) -> Outcome:
     for position, sha in enumerate(photos):
         await ReportPhoto.create(report=report, sha256=sha, position=position)
     await record_change("report", str(report.id), report.version)
+    await enqueue_report_event("created", report, ctx.caller.user.id)
     code = "report.observed_at_implausible" if implausible else "ok"
     return applied(report, code=code)
 
@@ -210,6 +212,7 @@ async def set_state(ctx: MutationContext, args: SetStateArgs) -> Outcome:
     bump(report, ["state"] if changed else [])
     await report.save()
     await record_change("report", str(report.id), report.version)
+    await enqueue_report_event("state" if changed else "update", report, ctx.caller.user.id)
     return applied(report)
 
 
@@ -314,4 +317,5 @@ async def add_update(ctx: MutationContext, args: AddUpdateArgs) -> Outcome:
     bump(report, ["state"] if new_state else [])
     await report.save()
     await record_change("report", str(report.id), report.version)
+    await enqueue_report_event("state" if new_state else "update", report, ctx.caller.user.id)
     return Outcome("applied", "report", str(report.id), report.version)
