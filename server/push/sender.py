@@ -94,7 +94,6 @@ class Sender:
         if session is None:
             session = NoRedirectSession()
             session.trust_env = False
-            session.max_redirects = 0
             adapter = GuardedAdapter(self.allow_loopback)
             session.mount("http://", adapter)
             session.mount("https://", adapter)

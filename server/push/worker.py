@@ -172,7 +172,8 @@ class Worker:
         now = now_ms()
         db = PushMessage._meta.db
         dialect = "postgres" if db.capabilities.dialect == "postgres" else "sqlite"
-        _, rows = await db.execute_query(
+        # execute_query_dict: asyncpg's execute_query drops the rows of an UPDATE.
+        rows = await db.execute_query_dict(
             CLAIM_SQL[dialect], [self.owner, now + LEASE_S * 1000, now, now, limit]
         )
         ids = [row["id"] for row in rows]
