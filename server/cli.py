@@ -46,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_data_dir(seed)
     seed.set_defaults(handler=cmd_seed_demo)
 
+    push = commands.add_parser("push", help="Web Push delivery")
+    push_commands = push.add_subparsers(dest="push_command")
+    deliver = push_commands.add_parser("deliver", help="send queued notifications")
+    deliver.add_argument("--once", action="store_true", help="stop when nothing is due")
+    add_data_dir(deliver)
+    deliver.set_defaults(handler=cmd_push_deliver)
+
     schema = commands.add_parser("schema", help="print the sync wire format as JSON Schema")
     schema.set_defaults(handler=cmd_schema)
     return parser
@@ -72,6 +79,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if problem := vapid_problem(settings):
+        print(problem, file=sys.stderr)
+        return 2
     config = Config()
     config.bind = [f"{settings.host}:{settings.port}"]
     config.accesslog = None
@@ -133,6 +143,41 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     summary = with_database(settings, lambda: seed_demo(settings))
     print(summary)
+    return 0
+
+
+def vapid_problem(settings: Settings) -> str | None:
+    from server.push.rules import check_vapid_subject
+
+    try:
+        check_vapid_subject(settings.vapid_subject)
+    except ValueError as error:
+        return f"wegovnow: {error}"
+    return None
+
+
+def cmd_push_deliver(args: argparse.Namespace) -> int:
+    """Send what is due: once, or until SIGINT/SIGTERM (beside or instead of the app's worker)."""
+    from server.push.service import load_vapid
+    from server.push.worker import Worker
+
+    settings = settings_from(args)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if problem := vapid_problem(settings):
+        print(problem, file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        worker = Worker(settings, load_vapid(settings))
+        if args.once:
+            return await worker.run(once=True)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(worker.stop()))
+        return await worker.run()
+
+    sent = with_database(settings, work)
+    print(f"sent {sent} push messages")
     return 0
 
 

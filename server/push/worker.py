@@ -59,12 +59,14 @@ CLAIM_SQL = {
         "AND due_at <= ? AND leased_until <= ? ORDER BY due_at, id LIMIT ?) "
         "RETURNING id"
     ),
+    # The CTE is materialised: as an IN (subquery) PostgreSQL may run the locking
+    # subquery once per outer row and take far more than LIMIT rows.
     "postgres": (
-        "UPDATE push_messages SET lease_owner = $1, leased_until = $2 "
-        "WHERE id IN (SELECT id FROM push_messages WHERE state = 'queued' "
-        "AND due_at <= $3 AND leased_until <= $4 ORDER BY due_at, id LIMIT $5 "
-        "FOR UPDATE SKIP LOCKED) AND state = 'queued' AND leased_until <= $4 "
-        "RETURNING id"
+        "WITH picked AS MATERIALIZED (SELECT id FROM push_messages "
+        "WHERE state = 'queued' AND due_at <= $3 AND leased_until <= $4 "
+        "ORDER BY due_at, id LIMIT $5 FOR UPDATE SKIP LOCKED) "
+        "UPDATE push_messages SET lease_owner = $1, leased_until = $2 FROM picked "
+        "WHERE push_messages.id = picked.id RETURNING push_messages.id"
     ),
 }
 
