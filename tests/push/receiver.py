@@ -60,14 +60,18 @@ class Delivery:
 
 
 class Receiver:
-    def __init__(self, subject: str, delay: float = 0.0, decrypt: bool = True) -> None:
+    def __init__(
+        self, subject: str, delay: float = 0.0, decrypt: bool = True, any_path: bool = False
+    ) -> None:
         self.subject = subject
+        self.any_path = any_path
         self.delay = delay
         self.decrypt = decrypt
         self.devices: dict[str, Device] = {}
         self.deliveries: list[Delivery] = []
         self.requests: list[tuple[str, int]] = []  # every request and the status given
         self.errors: list[str] = []
+        self.verified: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
         self.server.daemon_threads = True
@@ -100,8 +104,33 @@ class Receiver:
             return Counter((d.path, d.message["id"]) for d in self.deliveries)
 
     def verify(self, headers: dict[str, str]) -> dict[str, Any]:
-        """Check the VAPID header (RFC 8292) and answer its claims."""
-        scheme, _, params = headers.get("authorization", "").partition(" ")
+        """Check the VAPID header (RFC 8292) and the push headers; answer the claims.
+
+        A token's signature is checked once, as push services do; its claims
+        (``exp`` above all) on every request.
+        """
+        authorization = headers.get("authorization", "")
+        claims = self.verified.get(authorization)
+        if claims is None:
+            claims = self.verify_signature(authorization)
+            self.verified[authorization] = claims
+        now = time.time()
+        if claims.get("aud") != self.base_url:
+            raise ValueError(f"aud {claims.get('aud')}")
+        if not now < claims.get("exp", 0) <= now + 24 * 3600:
+            raise ValueError(f"exp {claims.get('exp')}")
+        if claims.get("sub") != self.subject:
+            raise ValueError(f"sub {claims.get('sub')}")
+        if int(headers.get("ttl", "0")) <= 0:
+            raise ValueError("TTL must be above zero")
+        if headers.get("urgency") not in ("very-low", "low", "normal", "high"):
+            raise ValueError(f"urgency {headers.get('urgency')}")
+        if headers.get("content-encoding") != "aes128gcm":
+            raise ValueError(f"content-encoding {headers.get('content-encoding')}")
+        return claims
+
+    def verify_signature(self, authorization: str) -> dict[str, Any]:
+        scheme, _, params = authorization.partition(" ")
         if scheme.lower() != "vapid":
             raise ValueError(f"authorization scheme {scheme!r}")
         parts = dict(p.strip().split("=", 1) for p in params.split(","))
@@ -119,20 +148,7 @@ class Receiver:
             public.verify(der, f"{header_b64}.{claims_b64}".encode(), ec.ECDSA(hashes.SHA256()))
         except InvalidSignature:
             raise ValueError("bad VAPID signature") from None
-        claims = json.loads(unb64url(claims_b64))
-        now = time.time()
-        if claims.get("aud") != self.base_url:
-            raise ValueError(f"aud {claims.get('aud')}")
-        if not now < claims.get("exp", 0) <= now + 24 * 3600:
-            raise ValueError(f"exp {claims.get('exp')}")
-        if claims.get("sub") != self.subject:
-            raise ValueError(f"sub {claims.get('sub')}")
-        if int(headers.get("ttl", "0")) <= 0:
-            raise ValueError("TTL must be above zero")
-        if headers.get("urgency") not in ("very-low", "low", "normal", "high"):
-            raise ValueError(f"urgency {headers.get('urgency')}")
-        if headers.get("content-encoding") != "aes128gcm":
-            raise ValueError(f"content-encoding {headers.get('content-encoding')}")
+        claims: dict[str, Any] = json.loads(unb64url(claims_b64))
         claims["k"] = key
         return claims
 
@@ -159,6 +175,8 @@ class Receiver:
                 if receiver.delay:
                     time.sleep(receiver.delay)
                 device = receiver.devices.get(self.path)
+                if device is None and receiver.any_path:
+                    device = receiver.devices.setdefault(self.path, Device(self.path, None, b""))  # type: ignore[arg-type]
                 if device is None:
                     self.answer(404)
                     return
@@ -190,3 +208,14 @@ class Receiver:
                 self.answer(201, {"Location": f"{self.path}/m/{uuid.uuid4().hex}"})
 
         return Handler
+
+
+if __name__ == "__main__":
+    # Serve for the benchmark: verify VAPID on every request, accept any path, skip
+    # decryption; print the port, stop when stdin closes and print the count.
+    import sys
+
+    served = Receiver(sys.argv[1], decrypt=False, any_path=True).start()
+    print(served.server.server_address[1], flush=True)
+    sys.stdin.read()
+    print(len(served.deliveries), len(served.errors), flush=True)
