@@ -139,6 +139,8 @@ class Worker:
                     await asyncio.wait(self.in_flight, return_when=asyncio.FIRST_COMPLETED)
                     await self.record_results()
                     continue
+                # Sends that finished while the last results were being recorded.
+                await self.record_results()
                 if once:
                     break
                 await self.idle()
