@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 pwa:
-	cd pwa && (test -d node_modules && test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --loglevel=error)
-	cd pwa && npm run --silent build
+	@if [ -f pwa/package.json ]; then \
+	  cd pwa && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build; \
+	fi
 
 run: install
 	$(BIN)/wegovnow serve --port $(PORT) --data-dir $(DATA_DIR)

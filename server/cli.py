@@ -1,0 +1,148 @@
+"""The ``wegovnow`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from server.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    return int(args.handler(args) or 0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wegovnow", description="WeGovNow civic platform")
+    commands = parser.add_subparsers(dest="command")
+
+    serve = commands.add_parser("serve", help="run the app on Hypercorn")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    add_data_dir(serve)
+    serve.set_defaults(handler=cmd_serve)
+
+    users = commands.add_parser("users", help="manage accounts")
+    users_commands = users.add_subparsers(dest="users_command")
+    create = users_commands.add_parser("create", help="create an account")
+    create.add_argument("--role", choices=["resident", "volunteer", "staff", "admin"], required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--json", action="store_true", help="print JSON")
+    add_data_dir(create)
+    create.set_defaults(handler=cmd_users_create)
+
+    seed = commands.add_parser("seed-demo", help="load a demo city")
+    add_data_dir(seed)
+    seed.set_defaults(handler=cmd_seed_demo)
+
+    schema = commands.add_parser("schema", help="print the sync wire format as JSON Schema")
+    schema.set_defaults(handler=cmd_schema)
+    return parser
+
+
+def add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, default=None, help="data folder (default ./var)")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    for key in ("data_dir", "host", "port"):
+        value = getattr(args, key, None)
+        if value is not None:
+            overrides[key] = value
+    return Settings(**overrides)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    from server.app import create_app
+
+    settings = settings_from(args)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    config = Config()
+    config.bind = [f"{settings.host}:{settings.port}"]
+    config.accesslog = None
+    app = create_app(settings)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await serve(app, config, shutdown_trigger=stop.wait)  # type: ignore[arg-type]
+
+    print(f"WeGovNow on http://{settings.host}:{settings.port} (data in {settings.data_dir})", flush=True)
+    asyncio.run(run())
+    return 0
+
+
+def with_database(settings: Settings, work: Any) -> Any:
+    from server.core.db import open_database
+
+    async def run() -> Any:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        context = await open_database(settings.resolved_database_url)
+        try:
+            return await work()
+        finally:
+            await context.close_connections()
+
+    return asyncio.run(run())
+
+
+def cmd_users_create(args: argparse.Namespace) -> int:
+    import uuid
+
+    from server.accounts.auth import create_api_token, create_signin_link
+    from server.accounts.models import User
+
+    settings = settings_from(args)
+
+    async def work() -> dict[str, str]:
+        user = await User.create(id=uuid.uuid4(), name=args.name, role=args.role)
+        token = await create_api_token(user, label="created by the wegovnow command")
+        link = await create_signin_link(user, settings)
+        return {"id": str(user.id), "token": token, "signin_url": link}
+
+    created = with_database(settings, work)
+    if args.json:
+        print(json.dumps(created))
+    else:
+        print(f"Created {args.role} {args.name} ({created['id']})")
+        print(f"API token (shown once): {created['token']}")
+        print(f"Sign-in link (single use): {created['signin_url']}")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from server.demo import seed_demo
+
+    settings = settings_from(args)
+    summary = with_database(settings, lambda: seed_demo(settings))
+    print(summary)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from sync.wire import json_schemas
+
+    json.dump(json_schemas(), sys.stdout, indent=2)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""``wegovnow seed-demo``: a small demo city to click through."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+
+from server.accounts.models import User
+from server.media.intake import process_photo
+from server.media.models import Media
+from server.media.store import MediaStore
+from server.reports.models import Category, Report, ReportPhoto
+from server.settings import REPO_ROOT, Settings
+from server.syncing.changelog import record_change
+
+CATEGORIES = [
+    # id, group, icon, department, names
+    ("streetlight", "streets", "lightbulb", "lighting",
+     {"en": "Street light", "it": "Illuminazione pubblica", "de": "Straßenbeleuchtung", "el": "Οδικός φωτισμός"}),
+    ("pothole", "streets", "road", "roads",
+     {"en": "Pothole", "it": "Buca stradale", "de": "Schlagloch", "el": "Λακκούβα"}),
+    ("waste", "cleanliness", "trash", "waste",
+     {"en": "Rubbish and fly-tipping", "it": "Rifiuti abbandonati", "de": "Müll und wilde Ablagerung", "el": "Σκουπίδια"}),
+    ("graffiti", "cleanliness", "spray", "waste",
+     {"en": "Graffiti", "it": "Graffiti", "de": "Graffiti", "el": "Γκράφιτι"}),
+    ("parks", "green", "tree", "parks",
+     {"en": "Parks and trees", "it": "Parchi e alberi", "de": "Parks und Bäume", "el": "Πάρκα και δέντρα"}),
+    ("other", "other", "pin", "",
+     {"en": "Something else", "it": "Altro", "de": "Sonstiges", "el": "Άλλο"}),
+]
+
+# Milan-area demo reports, with real photos from the test fixtures.
+DEMO_REPORTS = [
+    ("pothole", "Deep pothole at the car park entrance", 45.500667, 9.110333, "htc_desire_gps_parking_lot.jpg"),
+    ("streetlight", "Lamp out since last week", 45.4642, 9.1900, "orient_Landscape_6.jpg"),
+    ("parks", "Fallen branch on the path", 45.4720, 9.1790, None),
+]
+
+
+async def seed_categories() -> int:
+    for position, (cid, group, icon, department, names) in enumerate(CATEGORIES):
+        await Category.update_or_create(
+            id=cid,
+            defaults={"group": group, "icon": icon, "department": department, "names": names, "position": position},
+        )
+    return len(CATEGORIES)
+
+
+async def seed_demo(settings: Settings) -> str:
+    categories = await seed_categories()
+    if await Report.exists():
+        return f"{categories} categories; reports already present, none added"
+    reporter = await User.create(id=uuid.uuid4(), name="Demo resident", role="resident")
+    store = MediaStore(settings.media_dir)
+    photos_dir = REPO_ROOT / "tests" / "fixtures" / "photos"
+    for category, text, lat, lon, photo in DEMO_REPORTS:
+        report = await Report.create(
+            id=uuid.uuid4(), category_id=category, description=text, lat=lat, lon=lon,
+            accuracy=12.0, reporter=reporter, field_versions={},
+        )
+        if photo and (photos_dir / photo).exists():
+            data = (photos_dir / photo).read_bytes()
+            sha = hashlib.sha256(data).hexdigest()
+            processed = await asyncio.to_thread(process_photo, data, settings.media_max_pixels)
+            store.write(sha, "display", processed.display_jpeg)
+            store.write(sha, "thumb", processed.thumb_jpeg)
+            await Media.get_or_create(
+                sha256=sha,
+                defaults={"source_type": processed.source_format, "width": processed.width,
+                          "height": processed.height, "bytes": len(data)},
+            )
+            await ReportPhoto.create(report=report, sha256=sha, position=0)
+        await record_change("report", str(report.id), report.version)
+    return f"{categories} categories, {len(DEMO_REPORTS)} reports"

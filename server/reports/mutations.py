@@ -1,0 +1,316 @@
+"""Sync mutations of the reports module.
+
+What a resident captures (the report, its photos, location and time) is append-only:
+it is created once and corrected by later mutations, never overwritten by a resend.
+Staff edits merge field by field against the version they were based on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.reports.models import Category, Confirmation, Report, ReportPhoto, Update
+from server.reports.states import can_transition, state_type
+from server.syncing.changelog import record_change
+from server.syncing.models import ConflictRecord
+from server.syncing.registry import MutationContext, Outcome, Rejected, mutation
+from sync.rules import FieldOutcome, is_implausible_device_time, merge_field
+from sync.wire import ConflictInfo
+
+SHA256 = r"^[0-9a-f]{64}$"
+EDITABLE_FIELDS = ("category", "description", "department")
+
+
+class Args(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Location(Args):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    accuracy: float | None = Field(default=None, ge=0, le=100_000)
+    manual: bool = False
+
+
+class CreateArgs(Args):
+    id: uuid.UUID
+    category: str = Field(min_length=1, max_length=64)
+    description: str = Field(default="", max_length=4000)
+    location: Location
+    observed_at: datetime | None = None
+    photos: list[str] = Field(default_factory=list, max_length=20)
+    show_name: bool = False
+
+
+class SetStateArgs(Args):
+    id: uuid.UUID
+    state: str = Field(max_length=16)
+    note: str = Field(default="", max_length=4000)
+
+
+class EditFields(Args):
+    category: str | None = Field(default=None, max_length=64)
+    description: str | None = Field(default=None, max_length=4000)
+    department: str | None = Field(default=None, max_length=64)
+
+
+class EditArgs(Args):
+    id: uuid.UUID
+    fields: EditFields
+
+
+class ReportIdArgs(Args):
+    id: uuid.UUID
+
+
+class AddUpdateArgs(Args):
+    id: uuid.UUID
+    report_id: uuid.UUID
+    text: str = Field(min_length=1, max_length=4000)
+    state: str | None = Field(default=None, max_length=16)
+
+
+def applied(report: Report, code: str = "ok") -> Outcome:
+    return Outcome("applied", "report", str(report.id), report.version, code=code)
+
+
+@mutation("report.create", CreateArgs)
+async def create_report(ctx: MutationContext, args: CreateArgs) -> Outcome:
+    existing = await Report.get_or_none(id=args.id)
+    if existing is not None:
+        # The same report can come twice from one person (an exported outbox sent
+        # again from a new install); a different person can never take over an id.
+        if existing.reporter_id == ctx.caller.user.id:  # type: ignore[attr-defined]
+            return applied(existing, code="report.already_created")
+        raise Rejected("report.id_taken")
+    if not await Category.exists(id=args.category):
+        raise Rejected("report.unknown_category", {"category": args.category})
+    photos = list(dict.fromkeys(sha.lower() for sha in args.photos))
+    if len(photos) > ctx.settings.photos_per_report:
+        raise Rejected("report.too_many_photos", {"max": ctx.settings.photos_per_report})
+    if any(len(sha) != 64 or not all(c in "0123456789abcdef" for c in sha) for sha in photos):
+        raise Rejected("report.bad_photo_hash")
+    if not args.description.strip() and not photos:
+        raise Rejected("report.empty")
+
+    tolerance = timedelta(minutes=ctx.settings.clock_skew_minutes)
+    implausible = args.observed_at is not None and is_implausible_device_time(
+        args.observed_at, ctx.now, tolerance
+    )
+    report = await Report.create(
+        id=args.id,
+        category_id=args.category,
+        description=args.description.strip(),
+        lat=args.location.lat,
+        lon=args.location.lon,
+        accuracy=args.location.accuracy,
+        location_manual=args.location.manual,
+        observed_at=args.observed_at,
+        observed_at_implausible=implausible,
+        reporter_id=ctx.caller.user.id,
+        show_name=args.show_name,
+        field_versions={},
+    )
+    for position, sha in enumerate(photos):
+        await ReportPhoto.create(report=report, sha256=sha, position=position)
+    await record_change("report", str(report.id), report.version)
+    code = "report.observed_at_implausible" if implausible else "ok"
+    return applied(report, code=code)
+
+
+async def report_for_edit(ctx: MutationContext, report_id: uuid.UUID, name: str, payload: dict[str, Any]) -> Report | Outcome:
+    """Load a report to change, or the conflict outcome when it was deleted."""
+    report = await Report.get_or_none(id=report_id)
+    if report is None:
+        raise Rejected("report.not_found")
+    if report.deleted_at is not None:
+        await ConflictRecord.create(
+            id=uuid.uuid4(),
+            entity="report",
+            entity_id=str(report.id),
+            kind="deleted",
+            mutation={"name": name, "args": payload, "base_version": ctx.base_version},
+            user_id=ctx.caller.user.id,
+        )
+        return Outcome(
+            "conflict",
+            "report",
+            str(report.id),
+            report.version,
+            code="report.deleted",
+            conflict=ConflictInfo(kind="deleted", id=str(report.id), yours=payload),
+        )
+    return report
+
+
+async def field_conflict(
+    ctx: MutationContext, report: Report, field: str, yours: Any, theirs: Any, name: str, payload: dict[str, Any]
+) -> ConflictInfo:
+    """Keep the losing value as a conflict record and describe it to the client."""
+    await ConflictRecord.create(
+        id=uuid.uuid4(),
+        entity="report",
+        entity_id=str(report.id),
+        kind="field",
+        field=field,
+        yours=yours,
+        theirs=theirs,
+        mutation={"name": name, "args": payload, "base_version": ctx.base_version},
+        user_id=ctx.caller.user.id,
+    )
+    return ConflictInfo(kind="field", id=str(report.id), field=field, yours=yours, theirs=theirs)
+
+
+def bump(report: Report, fields: list[str]) -> None:
+    report.version += 1
+    versions = dict(report.field_versions or {})
+    for field in fields:
+        versions[field] = report.version
+    report.field_versions = versions
+
+
+@mutation("report.set_state", SetStateArgs)
+async def set_state(ctx: MutationContext, args: SetStateArgs) -> Outcome:
+    if not ctx.caller.is_staff:
+        raise Rejected("auth.staff_only")
+    payload = args.model_dump(mode="json")
+    loaded = await report_for_edit(ctx, args.id, "report.set_state", payload)
+    if isinstance(loaded, Outcome):
+        return loaded
+    report = loaded
+
+    outcome = merge_field(
+        ctx.base_version, (report.field_versions or {}).get("state", 0), report.state, args.state
+    )
+    if outcome is FieldOutcome.CONFLICT:
+        conflict = await field_conflict(ctx, report, "state", args.state, report.state, "report.set_state", payload)
+        return Outcome("conflict", "report", str(report.id), report.version, code="report.conflict", conflict=conflict)
+    if outcome is FieldOutcome.SAME and not args.note.strip():
+        return applied(report, code="report.state_unchanged")
+    if outcome is FieldOutcome.APPLY and not can_transition(report.state, args.state):
+        raise Rejected("report.invalid_transition", {"from": report.state, "to": args.state})
+
+    changed = outcome is FieldOutcome.APPLY
+    await Update.create(
+        id=uuid.uuid4(),
+        report=report,
+        author_id=ctx.caller.user.id,
+        author_is_staff=True,
+        text=args.note.strip(),
+        state_before=report.state if changed else None,
+        state_after=args.state if changed else None,
+    )
+    if changed:
+        report.state = args.state
+    bump(report, ["state"] if changed else [])
+    await report.save()
+    await record_change("report", str(report.id), report.version)
+    return applied(report)
+
+
+@mutation("report.edit", EditArgs)
+async def edit_report(ctx: MutationContext, args: EditArgs) -> Outcome:
+    if not ctx.caller.is_staff:
+        raise Rejected("auth.staff_only")
+    payload = args.model_dump(mode="json")
+    loaded = await report_for_edit(ctx, args.id, "report.edit", payload)
+    if isinstance(loaded, Outcome):
+        return loaded
+    report = loaded
+
+    wanted = args.fields.model_dump(exclude_none=True)
+    if "category" in wanted and not await Category.exists(id=wanted["category"]):
+        raise Rejected("report.unknown_category", {"category": wanted["category"]})
+    changed: list[str] = []
+    conflict: ConflictInfo | None = None
+    for field, value in wanted.items():
+        current = getattr(report, "category_id" if field == "category" else field)
+        outcome = merge_field(ctx.base_version, (report.field_versions or {}).get(field, 0), current, value)
+        if outcome is FieldOutcome.APPLY:
+            setattr(report, "category_id" if field == "category" else field, value)
+            changed.append(field)
+        elif outcome is FieldOutcome.CONFLICT:
+            conflict = await field_conflict(ctx, report, field, value, current, "report.edit", payload)
+    if changed:
+        bump(report, changed)
+        await report.save()
+        await record_change("report", str(report.id), report.version)
+    if conflict is not None:
+        return Outcome("conflict", "report", str(report.id), report.version, code="report.conflict", conflict=conflict)
+    return applied(report)
+
+
+@mutation("report.confirm", ReportIdArgs)
+async def confirm_report(ctx: MutationContext, args: ReportIdArgs) -> Outcome:
+    report = await Report.get_or_none(id=args.id)
+    if report is None or report.deleted_at is not None:
+        raise Rejected("report.not_found")
+    if state_type(report.state) != "open":
+        raise Rejected("report.not_open")
+    if await Confirmation.exists(report=report, user_id=ctx.caller.user.id):
+        return applied(report, code="report.already_confirmed")
+    await Confirmation.create(report=report, user_id=ctx.caller.user.id)
+    report.confirmations = await Confirmation.filter(report=report).count()
+    report.version += 1
+    await report.save(update_fields=["confirmations", "version", "updated_at"])
+    await record_change("report", str(report.id), report.version)
+    return applied(report)
+
+
+@mutation("report.delete", ReportIdArgs)
+async def delete_report(ctx: MutationContext, args: ReportIdArgs) -> Outcome:
+    report = await Report.get_or_none(id=args.id)
+    if report is None:
+        raise Rejected("report.not_found")
+    if report.deleted_at is not None:
+        return applied(report, code="report.already_deleted")
+    is_reporter = report.reporter_id == ctx.caller.user.id  # type: ignore[attr-defined]
+    if not ctx.caller.is_staff and not (is_reporter and report.state == "new"):
+        raise Rejected("auth.forbidden")
+    report.deleted_at = ctx.now
+    report.version += 1
+    await report.save(update_fields=["deleted_at", "version", "updated_at"])
+    await record_change("report", str(report.id), report.version, deleted=True)
+    return applied(report)
+
+
+@mutation("update.add", AddUpdateArgs)
+async def add_update(ctx: MutationContext, args: AddUpdateArgs) -> Outcome:
+    if await Update.exists(id=args.id):
+        raise Rejected("update.id_taken")
+    payload = args.model_dump(mode="json")
+    loaded = await report_for_edit(ctx, args.report_id, "update.add", payload)
+    if isinstance(loaded, Outcome):
+        return loaded
+    report = loaded
+    is_reporter = report.reporter_id == ctx.caller.user.id  # type: ignore[attr-defined]
+    if not (ctx.caller.is_staff or is_reporter):
+        raise Rejected("auth.forbidden")
+
+    new_state = args.state if args.state and args.state != report.state else None
+    if new_state is not None:
+        # Residents may only say their problem is fixed; the rest is the city's call.
+        allowed = ctx.caller.is_staff or (new_state == "resolved" and state_type(report.state) == "open")
+        if not allowed:
+            raise Rejected("auth.staff_only")
+        if not can_transition(report.state, new_state):
+            raise Rejected("report.invalid_transition", {"from": report.state, "to": new_state})
+    await Update.create(
+        id=args.id,
+        report=report,
+        author_id=ctx.caller.user.id,
+        author_is_staff=ctx.caller.is_staff,
+        text=args.text.strip(),
+        state_before=report.state if new_state else None,
+        state_after=new_state,
+    )
+    if new_state:
+        report.state = new_state
+    bump(report, ["state"] if new_state else [])
+    await report.save()
+    await record_change("report", str(report.id), report.version)
+    return Outcome("applied", "report", str(report.id), report.version)
