@@ -27,11 +27,13 @@ function loadStylesheet() {
  * visit); the caller then shows the coordinates alone.
  */
 export async function showMapPin(container, position, onMove) {
-  const [L, config] = await Promise.all([
+  const [leaflet, config] = await Promise.all([
     import('leaflet'),
     loadConfig(),
     loadStylesheet(),
   ]);
+  // Leaflet 1.x ships CommonJS/UMD; the bundler puts it under `default`.
+  const L = leaflet.default ?? leaflet;
   const at = [position.lat, position.lon];
   const map = L.map(container, { zoomControl: true }).setView(at, 18);
 

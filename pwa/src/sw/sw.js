@@ -6,6 +6,7 @@ import {
   precacheAndRoute,
   createHandlerBoundToURL,
 } from 'workbox-precaching';
+import { clientsClaim } from 'workbox-core';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst, StaleWhileRevalidate } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
@@ -15,6 +16,9 @@ const DAY_S = 24 * 60 * 60;
 // Paths the server answers itself, even for a navigation.
 const SERVER_PATHS = [/^\/api\//, /^\/signin\//, /^\/open311\//, /^\/auth\//];
 
+// The first install takes the open page at once, so it works offline without
+// a second visit. Later versions still wait for the person (see register.js).
+clientsClaim();
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
@@ -52,16 +56,19 @@ registerRoute(
   }),
 );
 
-// Map tiles from the configured source, opaque if it is another origin; a
-// bounded set so an afternoon of panning cannot fill the disk.
+// Map tiles, when the server offers them from its own origin; a bounded set
+// so an afternoon of panning cannot fill the disk. Tiles from another origin
+// are left to the page: the worker's fetch would fall under connect-src
+// 'self' and fail, where the page's <img> may load them.
 registerRoute(
   ({ request, url }) =>
+    sameOrigin(url) &&
     request.destination === 'image' &&
     /\/\d+\/\d+\/\d+(@2x)?\.png$/.test(url.pathname),
   new CacheFirst({
     cacheName: 'wgn-tiles',
     plugins: [
-      new CacheableResponsePlugin({ statuses: [0, 200] }),
+      new CacheableResponsePlugin({ statuses: [200] }),
       new ExpirationPlugin({
         maxEntries: 1000,
         maxAgeSeconds: 14 * DAY_S,
