@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,9 +92,10 @@ def wait_for_health(base_url: str, process: subprocess.Popen[bytes], log: Path) 
     raise RuntimeError(f"server not healthy in 30 s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    if not (DIST / "index.html").exists():
+@contextmanager
+def running_server(tmp_path: Path, pwa_dir: Path = DIST) -> Iterator[Server]:
+    """Run ``wegovnow serve`` on a free port until the block ends."""
+    if not (pwa_dir / "index.html").exists():
         pytest.skip("pwa/dist is missing: run `cd pwa && npm ci && npm run build`")
     port = free_port()
     base_url = f"http://localhost:{port}"
@@ -102,6 +104,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
         **os.environ,
         "WEGOVNOW_PUBLIC_URL": base_url,
         "WEGOVNOW_RATE_LIMITS": "off",
+        "WEGOVNOW_PWA_DIR": str(pwa_dir),
     }
     log = tmp_path / "server.log"
     with log.open("wb") as out:
@@ -129,6 +132,12 @@ def server(tmp_path: Path) -> Iterator[Server]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    with running_server(tmp_path) as running:
+        yield running
 
 
 @pytest.fixture

@@ -71,16 +71,25 @@ export function t(key, params = {}) {
   );
 }
 
+// Dates and numbers follow the person's region when it matches the language
+// ("en-GB" writes 3 Dec, "en" alone would write Dec 3).
+function intlLocale() {
+  const regional = (navigator.languages ?? []).find(
+    (tag) => tag.toLowerCase().split('-')[0] === lang,
+  );
+  return regional ?? lang;
+}
+
 export function formatDateTime(iso) {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(lang, {
+  return new Intl.DateTimeFormat(intlLocale(), {
     dateStyle: 'medium',
     timeStyle: 'short',
   }).format(date);
 }
 
 export function formatNumber(value, options = {}) {
-  return new Intl.NumberFormat(lang, options).format(value);
+  return new Intl.NumberFormat(intlLocale(), options).format(value);
 }

@@ -7,6 +7,10 @@ import { LOCK_NAME } from '../sync/engine.js';
 import { logger } from '../app/log.js';
 
 const log = logger('sw');
+// Set when the person accepted an update: only then does a new controller
+// mean "reload". The first install also changes the controller (it claims
+// the page) and must not reload it.
+let updateAccepted = false;
 
 function whenIdle(work) {
   if (!navigator.locks) return work();
@@ -22,6 +26,7 @@ function updateBanner(worker) {
       testid: 'update-now',
       onclick: () => {
         button.disabled = true;
+        updateAccepted = true;
         whenIdle(async () => worker.postMessage({ type: 'SKIP_WAITING' }));
       },
     },
@@ -51,13 +56,11 @@ export async function registerServiceWorker(container) {
     return null;
   }
 
-  // Only reload when this page asked for the new worker.
-  const hadController = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (hadController) location.reload();
+    if (updateAccepted) location.reload();
   });
 
-  if (registration.waiting && hadController) {
+  if (registration.waiting && navigator.serviceWorker.controller) {
     offerUpdate(registration.waiting, container);
   }
   registration.addEventListener('updatefound', () => {
