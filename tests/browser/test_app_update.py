@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DIST, running_server
-from tests.browser.test_offline_report import wait_until_controlled
+from tests.browser.pages import wait_until_controlled
 
 pytestmark = pytest.mark.browser
 
