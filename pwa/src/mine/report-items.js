@@ -37,10 +37,16 @@ function createdAt(item) {
   return item.record?.data?.created_at ?? item.create?.created_at ?? '';
 }
 
-/** Rejections of anything other than a report the person made. */
+/**
+ * What the person should read before it leaves the list: rejections of
+ * anything but their own reports (those show on the report's card), and
+ * changes that lost a conflict, whose value the server kept aside.
+ */
 export async function otherAttentionItems() {
   const outbox = await listOutbox();
-  return outbox.filter(
-    (item) => item.state === ATTENTION && item.name !== 'report.create',
-  );
+  return outbox.filter((item) => {
+    if (item.dismissed) return false;
+    if (item.result?.status === 'conflict') return true;
+    return item.state === ATTENTION && item.name !== 'report.create';
+  });
 }

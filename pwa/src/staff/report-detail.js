@@ -167,9 +167,19 @@ export function reportDetail(record, categories, pending) {
       'dl',
       { class: 'facts' },
       h('dt', {}, t('staff.observed_at')),
-      h('dd', {}, formatDateTime(data.observed_at)),
+      h(
+        'dd',
+        {},
+        formatDateTime(data.observed_at),
+        data.observed_at_implausible ? ` (${t('staff.time_implausible')})` : '',
+      ),
       h('dt', {}, t('staff.location')),
-      h('dd', {}, where),
+      h(
+        'dd',
+        {},
+        where,
+        data.location_manual ? ` (${t('staff.location_manual')})` : '',
+      ),
       data.reporter_name
         ? [h('dt', {}, t('staff.reporter')), h('dd', {}, data.reporter_name)]
         : null,
