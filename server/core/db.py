@@ -57,9 +57,12 @@ def tortoise_config(url: str) -> dict[str, Any]:
             "engine": "tortoise.backends.sqlite",
             "credentials": {"file_path": path, **SQLITE_PRAGMAS},
         }
+    # Tortoise caches built queries per connection name for the life of the process,
+    # so each engine gets its own name (tests switch between the two).
+    name = "postgres" if is_postgres(url) else "sqlite"
     return {
-        "connections": {"default": connection},
-        "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
+        "connections": {name: connection},
+        "apps": {"models": {"models": MODEL_MODULES, "default_connection": name}},
         "use_tz": True,
         "timezone": "UTC",
     }
