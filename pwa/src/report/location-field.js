@@ -2,7 +2,7 @@
 // with a map pin to correct it by hand.
 import { h } from '../ui/dom.js';
 import { formatNumber, t } from '../i18n/i18n.js';
-import { GOOD_ACCURACY_M, watchLocation } from './location.js';
+import { GOOD_ACCURACY_M, locationAllowed, watchLocation } from './location.js';
 import { logger } from '../app/log.js';
 
 const log = logger('location');
@@ -43,6 +43,20 @@ export function locationField() {
     },
     t('report.location_accept'),
   );
+  const locate = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn--secondary',
+      testid: 'location-start',
+      hidden: true,
+      onclick: () => {
+        locate.hidden = true;
+        start();
+      },
+    },
+    t('report.location_start'),
+  );
   const mapBox = h('div', {
     class: 'map',
     testid: 'location-map',
@@ -56,6 +70,12 @@ export function locationField() {
   );
 
   function render() {
+    if (!position && !locate.hidden) {
+      status.textContent = t('report.location_ask');
+      coords.textContent = '';
+      accept.hidden = true;
+      return;
+    }
     if (!position) {
       status.textContent = t('report.location_searching');
       coords.textContent = '';
@@ -95,6 +115,7 @@ export function locationField() {
   }
 
   function start() {
+    render();
     stopWatch = watchLocation({
       onFix(fix) {
         if (position?.manual) return;
@@ -110,8 +131,18 @@ export function locationField() {
     });
   }
 
+  // Read the position at once where the person already allowed it; else
+  // wait for their tap, so the browser's question comes with a reason.
+  async function begin() {
+    if (await locationAllowed()) start();
+    else {
+      locate.hidden = false;
+      render();
+    }
+  }
+
   render();
-  start();
+  begin();
 
   return {
     el: h(
@@ -120,6 +151,7 @@ export function locationField() {
       h('span', { class: 'field__label' }, t('report.location')),
       status,
       coords,
+      locate,
       accept,
       mapBox,
     ),
@@ -132,7 +164,7 @@ export function locationField() {
       map = null;
       mapBox.hidden = true;
       render();
-      start();
+      begin();
     },
     destroy() {
       stopWatch();

@@ -36,3 +36,16 @@ export function watchLocation({ onFix, onError }) {
   );
   return stop;
 }
+
+/**
+ * Whether the position may be read without a prompt. Asking for permission
+ * as a page opens is refused by many people; the prompt waits for a tap.
+ */
+export async function locationAllowed() {
+  try {
+    const status = await navigator.permissions.query({ name: 'geolocation' });
+    return status.state === 'granted';
+  } catch {
+    return false;
+  }
+}
