@@ -48,7 +48,7 @@ def fill_report(page: Any, description: str, photo: Path | None = PHOTO) -> None
     page.get_by_test_id("category-streetlight").click()
     if photo is not None:
         page.get_by_test_id("photo-input").set_input_files(str(photo))
-        page.get_by_test_id("photo-previews").locator("img").wait_for()
+        page.get_by_test_id("photo-previews").locator("li").wait_for()
     page.get_by_test_id("description").fill(description)
     page.get_by_test_id("save-report").click()
     expect(page.get_by_test_id("report-message")).to_contain_text("Saved")

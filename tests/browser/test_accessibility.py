@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 def axe_violations(page: Any) -> list[str]:
     # Audit a settled page: a sync finishing mid-run re-renders the screen.
-    expect(page.get_by_test_id("sync-status")).to_have_attribute("data-phase", "idle")
+    expect(page.get_by_test_id("sync-status")).to_have_attribute("data-phase", "idle", timeout=20_000)
     if not page.evaluate("'axe' in window"):
         page.add_script_tag(path=str(AXE))
     results = page.evaluate(

@@ -87,6 +87,11 @@ export async function newReportScreen(outlet) {
     save.disabled = true;
     try {
       const { photos, observedAt } = await photo.value();
+      // The server refuses a report with neither; say so before it is queued.
+      if (photos.length === 0 && !description.value.trim()) {
+        showMessage('report.need_photo_or_text', true);
+        return;
+      }
       await saveReport({
         category,
         description: description.value.trim(),

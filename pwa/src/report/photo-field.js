@@ -30,16 +30,11 @@ export function photoField() {
     mount(
       previews,
       photos.map((photo, index) => {
-        const url = URL.createObjectURL(photo.blob);
-        urls.push(url);
+        const alt = t('report.photo_alt', { number: index + 1 });
         return h(
           'li',
           { class: 'thumbs__item' },
-          h('img', {
-            src: url,
-            alt: t('report.photo_alt', { number: index + 1 }),
-            class: 'thumbs__img',
-          }),
+          preview(photo, alt),
           h(
             'button',
             {
@@ -55,6 +50,21 @@ export function photoField() {
         );
       }),
     );
+  }
+
+  // A format this browser cannot show (HEIC) still goes to the server, which
+  // can; here it gets a labelled placeholder instead of a broken image.
+  function preview(photo, alt) {
+    if (!photo.decoded) {
+      return h(
+        'span',
+        { class: 'thumbs__pending', role: 'img', 'aria-label': alt },
+        t('report.photo_no_preview'),
+      );
+    }
+    const url = URL.createObjectURL(photo.blob);
+    urls.push(url);
+    return h('img', { src: url, alt, class: 'thumbs__img' });
   }
 
   function addFiles(files) {

@@ -45,8 +45,8 @@ async function encodeJpeg(bitmap, { width, height }) {
 }
 
 /**
- * Prepare a chosen photo for the outbox: answers `{blob, sha256, width,
- * height}`.
+ * Prepare a chosen photo for the outbox: answers `{blob, sha256, decoded,
+ * width, height}`.
  *
  * A format the browser cannot decode (HEIC on most browsers) is kept as it
  * came: the server decodes it and strips its metadata on intake.
@@ -57,13 +57,17 @@ export async function preparePhoto(file) {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   } catch (error) {
     log.warn('cannot decode here, sending the original', file.type, error);
-    return { blob: file, sha256: await sha256Hex(file), width: 0, height: 0 };
+    return {
+      blob: file,
+      sha256: await sha256Hex(file),
+      decoded: false,
+    };
   }
 
   try {
     const size = fitWithin(bitmap.width, bitmap.height);
     const blob = await encodeJpeg(bitmap, size);
-    return { blob, sha256: await sha256Hex(blob), ...size };
+    return { blob, sha256: await sha256Hex(blob), decoded: true, ...size };
   } finally {
     bitmap.close();
   }
