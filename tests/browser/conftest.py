@@ -70,10 +70,14 @@ class Server:
         out = self.cli("users", "create", "--role", role, "--name", name, "--json")
         return json.loads(out)  # type: ignore[no-any-return]
 
-    def api(self, path: str, token: str) -> Any:
-        request = urllib.request.Request(
-            self.base_url + path, headers={"Authorization": f"Bearer {token}"}
-        )
+    def api(self, path: str, token: str, body: Any = None) -> Any:
+        """Call the API as a script would: a bearer token, JSON in and out."""
+        headers = {"Authorization": f"Bearer {token}"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(self.base_url + path, data=data, headers=headers)
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
 

@@ -2,7 +2,7 @@
 // it to its next state. The change is queued, so it works without signal.
 import { h } from '../ui/dom.js';
 import { formatDateTime, formatNumber, t } from '../i18n/i18n.js';
-import { enqueue } from '../sync/outbox.js';
+import { dismiss, enqueue } from '../sync/outbox.js';
 import { requestSync } from '../sync/engine.js';
 
 function photoList(photos) {
@@ -131,7 +131,36 @@ function stateForm(record, pending) {
   );
 }
 
-export function reportDetail(record, categories, pending) {
+function refusedList(refused) {
+  if (!refused?.length) return null;
+  return h(
+    'ul',
+    { class: 'list', testid: 'refused-changes' },
+    refused.map((item) =>
+      h(
+        'li',
+        { class: 'card card--attention', role: 'alert' },
+        h(
+          'p',
+          {},
+          t('staff.change_refused', { state: t(`state.${item.args.state}`) }),
+        ),
+        h('p', {}, item.result?.message ?? ''),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn--small',
+            onclick: () => dismiss(item.seq),
+          },
+          t('mine.dismiss'),
+        ),
+      ),
+    ),
+  );
+}
+
+export function reportDetail(record, categories, pending, refused = []) {
   const data = record.data;
   const where = data.location
     ? `${formatNumber(data.location.lat, { maximumFractionDigits: 5 })}, ${formatNumber(data.location.lon, { maximumFractionDigits: 5 })}`
@@ -186,6 +215,7 @@ export function reportDetail(record, categories, pending) {
       h('dt', {}, t('staff.confirmations')),
       h('dd', {}, String(data.confirmations ?? 0)),
     ),
+    refusedList(refused),
     stateForm(record, pending),
     history(data.updates),
   );

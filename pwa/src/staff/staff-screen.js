@@ -7,7 +7,7 @@ import { isStaff } from '../api/session.js';
 import { on, OUTBOX_CHANGED, RECORDS_CHANGED } from '../sync/events.js';
 import { listRecords } from '../sync/records.js';
 import { filters } from './filters.js';
-import { pendingStates } from './pending.js';
+import { pendingStates, refusedChanges } from './pending.js';
 import { reportDetail } from './report-detail.js';
 
 const chosen = { state: '', category: '' };
@@ -102,14 +102,24 @@ export async function staffScreen(outlet, params) {
 
     const open = params.id && records.find((r) => r.id === params.id);
     // Keep the open form (and a half-typed note) unless the report changed.
-    const key = open ? `${open.version}:${pending.get(open.id)?.seq}` : null;
+    const refused = open ? await refusedChanges(open.id) : [];
+    const key = open
+      ? [
+          open.version,
+          pending.get(open.id)?.seq,
+          ...refused.map((i) => i.seq),
+        ].join(':')
+      : null;
     if (open && key === detailKey) return;
     detailKey = key;
 
     if (params.id && !open)
       mount(detailPane, h('p', { class: 'hint' }, t('staff.not_found')));
     else if (open)
-      mount(detailPane, reportDetail(open, categories, pending.get(open.id)));
+      mount(
+        detailPane,
+        reportDetail(open, categories, pending.get(open.id), refused),
+      );
     else
       mount(
         detailPane,
