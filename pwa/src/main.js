@@ -10,11 +10,12 @@ import {
 import { ensureInstallation } from './sync/meta.js';
 import { refreshSession, startSession, currentUser } from './api/session.js';
 import { HttpError, NetworkError } from './api/http.js';
-import { bindAccount } from './app/account.js';
+import { bindAccount, startNewClient } from './app/account.js';
 import { refresh, route, startRouter } from './app/router.js';
 import {
   requestSync,
   resumeSync,
+  setForeignClientHandler,
   setBeforeRun,
   startSyncTriggers,
 } from './sync/engine.js';
@@ -47,6 +48,12 @@ async function sessionBeforeSync() {
   const fresh = await startSession();
   if (fresh.offline) throw new NetworkError(new Error('still offline'));
   await bindAccount(fresh);
+  renderChrome();
+}
+
+async function recoverForeignClient() {
+  const user = await refreshSession();
+  if (!(await bindAccount(user))) await startNewClient();
   renderChrome();
 }
 
@@ -138,6 +145,7 @@ export async function boot() {
   window.addEventListener('wgn:db-outdated', () => location.reload());
 
   setBeforeRun(sessionBeforeSync);
+  setForeignClientHandler(recoverForeignClient);
   startSyncTriggers();
   registerServiceWorker(chrome.banners);
   if (user || navigator.onLine) requestSync('start');

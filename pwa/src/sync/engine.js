@@ -4,7 +4,7 @@ import { HttpError, NetworkError } from '../api/http.js';
 import { logger } from '../app/log.js';
 import { emit, on, OUTBOX_CHANGED, STATUS_CHANGED } from './events.js';
 import { pruneReadyMedia } from './prune.js';
-import { resetSending } from './outbox.js';
+import { renumberUnsent, resetSending } from './outbox.js';
 import { pullChanges } from './pull.js';
 import { pushOutbox } from './push.js';
 import { uploadPendingMedia } from './media.js';
@@ -25,6 +25,13 @@ let timer = null;
 let failures = 0;
 let pending = null;
 let beforeRun = async () => {};
+
+let onForeignClient = () => renumberUnsent(crypto.randomUUID());
+
+/** Run `hook` when the server says our client id belongs to someone else. */
+export function setForeignClientHandler(hook) {
+  onForeignClient = hook;
+}
 
 /** Run `hook` before each sync, e.g. to finish signing in after offline. */
 export function setBeforeRun(hook) {
@@ -72,6 +79,14 @@ async function handleFailure(error) {
     // Nothing is dropped: the queue waits for the person to sign in again.
     paused = true;
     setStatus({ phase: 'signin', error: null });
+    return;
+  }
+  if (error instanceof HttpError && error.code === 'sync.client_foreign') {
+    // Another account signed in behind our back (a sign-in link opened in
+    // another tab): the app re-reads who is here and moves the unsent work
+    // to a fresh client id.
+    await onForeignClient();
+    schedule(0);
     return;
   }
   failures += 1;

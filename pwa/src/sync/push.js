@@ -44,10 +44,10 @@ async function pushBatch(clientId, batch) {
   });
 
   const bySeq = new Map(answer.results.map((r) => [r.seq, r]));
-  for (const item of batch) {
-    const result = bySeq.get(item.seq);
-    if (result) await updateItems([item.seq], () => outcome(result));
-  }
+  await updateItems(
+    batch.map((item) => item.seq).filter((seq) => bySeq.has(seq)),
+    (item) => outcome(bySeq.get(item.seq)),
+  );
   await settleUpTo(answer.last_seq);
   await setMeta('last_seq', answer.last_seq);
   return answer;
