@@ -22,6 +22,7 @@ DYNAMIC = {
     "mutation.": ["report.create", "report.set_state", "report.edit", "report.confirm",
                   "report.delete", "update.add"],
 }
+SERVER_CODES = {"sync.client_foreign"}
 # Keys are passed around (to t(), showMessage(), navLink()), so look for any
 # string literal in a message namespace rather than for t() calls alone.
 NAMESPACES = "app|language|nav|outbox|storage|sync|report|mine|staff|update"
@@ -37,8 +38,9 @@ def keys_used_in_source() -> set[str]:
     for path in SOURCE.rglob("*.js"):
         text = path.read_text(encoding="utf-8")
         used.update(KEY_LITERAL.findall(text))
-    # Mutation names look like keys but are protocol words.
-    used -= set(DYNAMIC["mutation."])
+    # Mutation names and server error codes look like keys but are protocol
+    # words.
+    used -= set(DYNAMIC["mutation."]) | SERVER_CODES
     for prefix, values in DYNAMIC.items():
         used.update(prefix + value for value in values)
     return used
