@@ -54,12 +54,18 @@ def fill_report(page: Any, description: str, photo: Path | None = PHOTO) -> None
     expect(page.get_by_test_id("report-message")).to_contain_text("Saved")
 
 
-def watch_console(page: Any, csp_violations: list[str]) -> None:
-    """Print the page's console (pytest shows it on failure); collect CSP errors."""
+def watch_console(page: Any, problems: list[str]) -> None:
+    """Print the page's console (pytest shows it on failure); collect CSP
+    violations and uncaught errors into `problems`."""
 
     def on_console(message: Any) -> None:
         print(f"[{message.type}] {message.text}")
         if "Content Security Policy" in message.text:
-            csp_violations.append(message.text)
+            problems.append(message.text)
+
+    def on_error(error: Any) -> None:
+        print(f"[pageerror] {error}")
+        problems.append(str(error))
 
     page.on("console", on_console)
+    page.on("pageerror", on_error)

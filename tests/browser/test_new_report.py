@@ -33,11 +33,12 @@ def test_the_location_is_asked_for_only_after_a_tap(server: Server, browser: Any
 
 
 def test_a_photo_the_browser_cannot_decode_is_sent_as_it_came(server: Server, browser: Any) -> None:
+    problems: list[str] = []
     server.cli("seed-demo")
     sam = server.create_user("staff", "Sam")
     context = resident_context(browser)
     page = context.new_page()
-    watch_console(page, [])
+    watch_console(page, problems)
     page.goto(server.base_url + "/")
 
     fill_report(page, "Photo straight from an iPhone", photo=HEIC)
@@ -48,3 +49,4 @@ def test_a_photo_the_browser_cannot_decode_is_sent_as_it_came(server: Server, br
     (report,) = [f for f in features if f["properties"]["description"] == "Photo straight from an iPhone"]
     photos = server.api(f"/api/reports/{report['id']}", sam["token"])["photos"]
     assert [(p["sha256"], p["status"]) for p in photos] == [(sha, "ready")]
+    assert problems == []

@@ -36,11 +36,11 @@ def feature_id(feature: dict[str, Any]) -> str:
 def test_offline_report_syncs_once_and_shows_the_staff_state(server: Server, browser: Any) -> None:
     server.cli("seed-demo")
     sam = server.create_user("staff", "Sam")
-    violations: list[str] = []
+    problems: list[str] = []
 
     resident = resident_context(browser)
     page = resident.new_page()
-    watch_console(page, violations)
+    watch_console(page, problems)
     page.goto(server.base_url + "/")
     wait_until_controlled(page)
     page.get_by_test_id("category-streetlight").wait_for()
@@ -71,7 +71,7 @@ def test_offline_report_syncs_once_and_shows_the_staff_state(server: Server, bro
 
     staff = browser.new_context(viewport=TABLET, has_touch=True, locale="en-GB")
     tablet = staff.new_page()
-    watch_console(tablet, violations)
+    watch_console(tablet, problems)
     tablet.goto(server.base_url + urlsplit(sam["signin_url"]).path)
     tablet.get_by_test_id("nav-staff").click()
     tablet.locator(f"[data-testid=staff-report][href$='{report_id}']").click()
@@ -91,4 +91,4 @@ def test_offline_report_syncs_once_and_shows_the_staff_state(server: Server, bro
     )
     expect(card.get_by_test_id("latest-update")).to_contain_text("Crew booked for Monday")
     assert len(reports_seen_by_staff(server, sam["token"])) == 1
-    assert violations == []
+    assert problems == []

@@ -19,12 +19,13 @@ def count_reports(server: Server, token: str, description: str) -> int:
 
 
 def test_a_lost_push_answer_is_resent_and_applied_once(server: Server, browser: Any) -> None:
+    problems: list[str] = []
     server.cli("seed-demo")
     sam = server.create_user("staff", "Sam")
     # Page requests must reach page.route, not a service worker.
     context = resident_context(browser, service_workers="block")
     page = context.new_page()
-    watch_console(page, [])
+    watch_console(page, problems)
     lost: list[str] = []
 
     def lose_first_answer(route: Any) -> None:
@@ -46,14 +47,15 @@ def test_a_lost_push_answer_is_resent_and_applied_once(server: Server, browser: 
     expect_outbox(page, 0)
     expect(page.get_by_test_id("sync-state")).to_have_attribute("data-state", "sent")
     assert count_reports(server, sam["token"], "Answer lost on the way back") == 1
-
+    assert problems == []
 
 def test_an_ended_session_pauses_the_queue_and_loses_nothing(server: Server, browser: Any) -> None:
+    problems: list[str] = []
     server.cli("seed-demo")
     sam = server.create_user("staff", "Sam")
     context = resident_context(browser)
     page = context.new_page()
-    watch_console(page, [])
+    watch_console(page, problems)
     page.goto(server.base_url + "/")
     page.get_by_test_id("sync-status").filter(has_text="Synced").wait_for()
 
@@ -66,3 +68,4 @@ def test_an_ended_session_pauses_the_queue_and_loses_nothing(server: Server, bro
     status.get_by_role("button").click()
     expect_outbox(page, 0)
     assert count_reports(server, sam["token"], "Saved while signed out") == 1
+    assert problems == []

@@ -4,6 +4,7 @@ import { h } from '../ui/dom.js';
 import { formatDateTime, formatNumber, t } from '../i18n/i18n.js';
 import { dismiss, enqueue } from '../sync/outbox.js';
 import { requestSync } from '../sync/engine.js';
+import { conflictList } from './conflicts.js';
 
 function photoList(photos) {
   if (!photos?.length) return null;
@@ -160,7 +161,13 @@ function refusedList(refused) {
   );
 }
 
-export function reportDetail(record, categories, pending, refused = []) {
+export function reportDetail(
+  record,
+  categories,
+  pending,
+  refused = [],
+  conflicts = [],
+) {
   const data = record.data;
   const where = data.location
     ? `${formatNumber(data.location.lat, { maximumFractionDigits: 5 })}, ${formatNumber(data.location.lon, { maximumFractionDigits: 5 })}`
@@ -216,6 +223,7 @@ export function reportDetail(record, categories, pending, refused = []) {
       h('dd', {}, String(data.confirmations ?? 0)),
     ),
     refusedList(refused),
+    conflictList(conflicts),
     stateForm(record, pending),
     history(data.updates),
   );

@@ -9,6 +9,7 @@ import { listRecords } from '../sync/records.js';
 import { filters } from './filters.js';
 import { pendingStates, refusedChanges } from './pending.js';
 import { reportDetail } from './report-detail.js';
+import { openConflicts } from './conflicts.js';
 
 const chosen = { state: '', category: '' };
 
@@ -103,12 +104,14 @@ export async function staffScreen(outlet, params) {
     const open = params.id && records.find((r) => r.id === params.id);
     // Keep the open form (and a half-typed note) unless the report changed.
     const refused = open ? await refusedChanges(open.id) : [];
+    const conflicts = open ? await openConflicts(open.id) : [];
     const key = open
-      ? [
+      ? JSON.stringify([
           open.version,
           pending.get(open.id)?.seq,
-          ...refused.map((i) => i.seq),
-        ].join(':')
+          refused.map((i) => i.seq),
+          conflicts.map((c) => [c.id, c.queued]),
+        ])
       : null;
     if (open && key === detailKey) return;
     detailKey = key;
@@ -118,7 +121,13 @@ export async function staffScreen(outlet, params) {
     else if (open)
       mount(
         detailPane,
-        reportDetail(open, categories, pending.get(open.id), refused),
+        reportDetail(
+          open,
+          categories,
+          pending.get(open.id),
+          refused,
+          conflicts,
+        ),
       );
     else
       mount(

@@ -55,6 +55,8 @@ export async function registerServiceWorker(container) {
     log.warn('service worker not registered', error);
     return null;
   }
+  // Some embedders (and test harnesses) resolve without a registration.
+  if (!registration) return null;
 
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (updateAccepted) location.reload();
