@@ -4,6 +4,9 @@ let csrfToken = null;
 let language = null;
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// On a weak signal a request can stall without failing; a run that waits
+// forever would hold the sync lock forever. Photos get longer.
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** A non-2xx answer, with the server's error envelope when it sent one. */
 export class HttpError extends Error {
@@ -32,11 +35,15 @@ export function setLanguage(lang) {
   language = lang;
 }
 
-export async function request(path, { method = 'GET', body, headers } = {}) {
+export async function request(
+  path,
+  { method = 'GET', body, headers, timeoutMs = DEFAULT_TIMEOUT_MS } = {},
+) {
   const init = {
     method,
     credentials: 'same-origin',
     headers: { Accept: 'application/json', ...headers },
+    signal: AbortSignal.timeout?.(timeoutMs),
   };
 
   if (language) init.headers['Accept-Language'] = language;

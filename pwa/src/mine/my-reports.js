@@ -7,6 +7,9 @@ import { dismiss } from '../sync/outbox.js';
 import { requestSync } from '../sync/engine.js';
 import { myReportItems, otherAttentionItems } from './report-items.js';
 import { reportCard } from './report-card.js';
+import { logger } from '../app/log.js';
+
+const log = logger('mine');
 
 function attentionList(items) {
   if (items.length === 0) return null;
@@ -61,7 +64,7 @@ export async function myReportsScreen(outlet) {
     mount(extra, attentionList(others));
   }
   const queueRender = () => {
-    rendering = rendering.then(render);
+    rendering = rendering.then(render).catch((e) => log.warn('render', e));
   };
 
   mount(

@@ -33,7 +33,14 @@ export function outboxBadge() {
     badge.title = badge.getAttribute('aria-label');
   }
 
-  on(OUTBOX_CHANGED, update);
-  update();
-  return { el: badge, update };
+  // One count at a time, so an older count never lands after a newer one.
+  let counting = Promise.resolve();
+  const queueUpdate = () => {
+    counting = counting.then(update).catch(() => {});
+    return counting;
+  };
+
+  on(OUTBOX_CHANGED, queueUpdate);
+  queueUpdate();
+  return { el: badge, update: queueUpdate };
 }

@@ -9,9 +9,11 @@ import { listRecords } from '../sync/records.js';
 import { filters } from './filters.js';
 import { pendingStates, refusedChanges } from './pending.js';
 import { reportDetail } from './report-detail.js';
+import { logger } from '../app/log.js';
 import { openConflicts } from './conflicts.js';
 
 const chosen = { state: '', category: '' };
+const log = logger('staff');
 
 function matches(record) {
   const data = record.data ?? {};
@@ -75,6 +77,13 @@ export async function staffScreen(outlet, params) {
   );
 
   let detailKey = null;
+  // Renders run one after another: two reading the store at once could
+  // finish out of order and leave the older list on screen.
+  let rendering = Promise.resolve();
+  const queueRender = () => {
+    rendering = rendering.then(render).catch((e) => log.warn('render', e));
+    return rendering;
+  };
 
   async function render() {
     const [records, categories, pending] = await Promise.all([
@@ -91,7 +100,7 @@ export async function staffScreen(outlet, params) {
       listPane,
       filters(chosen, categories, (next) => {
         Object.assign(chosen, next);
-        render();
+        queueRender();
       }),
       h('p', { class: 'hint' }, t('staff.count', { count: shown.length })),
       h(
@@ -137,10 +146,10 @@ export async function staffScreen(outlet, params) {
   }
 
   mount(outlet, h('h1', { class: 'screen__title' }, t('staff.title')), split);
-  await render();
-
-  const offRecords = on(RECORDS_CHANGED, render);
-  const offOutbox = on(OUTBOX_CHANGED, render);
+  // Listen first: a pull that lands during the first render is not missed.
+  const offRecords = on(RECORDS_CHANGED, queueRender);
+  const offOutbox = on(OUTBOX_CHANGED, queueRender);
+  await queueRender();
   return () => {
     offRecords();
     offOutbox();

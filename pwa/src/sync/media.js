@@ -5,6 +5,8 @@ import { HttpError, request } from '../api/http.js';
 import { logger } from '../app/log.js';
 
 const log = logger('media');
+// Room for a 5 MB photo at about 30 kB/s, a poor 3G link.
+const UPLOAD_TIMEOUT_MS = 180_000;
 
 export async function putMedia(sha256, blob) {
   const db = await getDb();
@@ -37,7 +39,11 @@ async function uploadOne(item) {
   if (head.status === 401) throw new HttpError(401, null);
   if (head.ok) return true;
 
-  const put = await request(path, { method: 'PUT', body: item.blob });
+  const put = await request(path, {
+    method: 'PUT',
+    body: item.blob,
+    timeoutMs: UPLOAD_TIMEOUT_MS,
+  });
   if (put.status === 401) throw new HttpError(401, null);
   if (put.ok) return true;
 
