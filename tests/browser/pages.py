@@ -69,3 +69,5 @@ def watch_console(page: Any, problems: list[str]) -> None:
 
     page.on("console", on_console)
     page.on("pageerror", on_error)
+    # The app's debug log says why each sync ran; shown when a test fails.
+    page.add_init_script("localStorage.setItem('wgn-debug', '1')")

@@ -24,6 +24,7 @@ let paused = false;
 let timer = null;
 let failures = 0;
 let pending = null;
+let again = null;
 let beforeRun = async () => {};
 
 let onForeignClient = () => renumberUnsent(crypto.randomUUID());
@@ -100,13 +101,23 @@ async function handleFailure(error) {
 }
 
 /**
- * Sync now, or join the run that is already going.
+ * Sync now, or right after the run that is already going.
  *
+ * A request that arrives mid-run (the network just came back, a report was
+ * just saved) gets a run of its own afterwards: the current run may have
+ * read the outbox or the network state before the reason for the request.
  * Answers true when the run finished without error.
  */
 export function requestSync(reason = 'manual') {
   if (paused) return Promise.resolve(false);
-  if (pending) return pending;
+  if (pending) {
+    log.debug('sync requested during a run', reason);
+    again ??= pending.then(() => {
+      again = null;
+      return requestSync(`${reason} (after the run)`);
+    });
+    return again;
+  }
 
   log.debug('sync requested', reason);
   pending = withLock(runOnce)
@@ -114,10 +125,12 @@ export function requestSync(reason = 'manual') {
       failures = 0;
       setStatus({ phase: 'idle', lastSyncedAt: new Date().toISOString() });
       schedule(MAX_DELAY_MS);
+      log.debug('sync done');
       return true;
     })
     .catch(async (error) => {
       await handleFailure(error);
+      log.debug('sync failed', error);
       return false;
     })
     .finally(() => {
