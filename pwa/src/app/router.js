@@ -27,14 +27,23 @@ function match(pathname) {
   return null;
 }
 
+// Each screen builds into a container of its own, which replaces the page
+// only if no newer navigation started meanwhile: a slow screen (waiting for
+// the network) must not paint over the one the person went to next.
 async function render() {
   current?.cleanup?.();
   const found = match(location.pathname) ?? match('/');
-  current = { cleanup: null };
-  const mine = current;
-  const cleanup = await found.screen(outlet, found.params);
-  if (current === mine) mine.cleanup = cleanup;
-  else cleanup?.();
+  const view = document.createElement('div');
+  const mine = { cleanup: null };
+  current = mine;
+
+  const cleanup = await found.screen(view, found.params);
+  if (current !== mine) {
+    cleanup?.();
+    return;
+  }
+  mine.cleanup = cleanup;
+  outlet.replaceChildren(view);
   window.dispatchEvent(new CustomEvent('wgn:routed'));
 }
 
