@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.areas.routes import area_index
 from server.core.sql import fetch
+from server.push.events import enqueue_report_event
 from server.reports.models import Category, Confirmation, Report, ReportPhoto, Update
 from server.reports.states import can_transition, state_type
 from server.syncing.changelog import record_change
@@ -89,8 +90,14 @@ def applied(report: Report, code: str = "ok") -> Outcome:
     return Outcome("applied", "report", str(report.id), report.version, code=code)
 
 
-@mutation("report.create", CreateArgs)
+@mutation("report.create", CreateArgs, deferred=True)
 async def create_report(ctx: MutationContext, args: CreateArgs) -> Outcome:
+    # Deferred (see MutationSpec): every check first, then rows queued, never written.
+    queued: dict[str, str] = ctx.cache.setdefault("queued_reports", {})
+    if str(args.id) in queued:  # the same new report twice in one batch
+        if queued[str(args.id)] == str(ctx.caller.user.id):
+            return Outcome("applied", "report", str(args.id), 1, code="report.already_created")
+        raise Rejected("report.id_taken")
     # Hand-written: this check runs once per report in every push.
     existing = await fetch("SELECT reporter_id, version FROM reports WHERE id = ?", str(args.id))
     if existing:
@@ -115,7 +122,7 @@ async def create_report(ctx: MutationContext, args: CreateArgs) -> Outcome:
         args.observed_at, ctx.now, tolerance
     )
     index = await area_index(ctx.cache)
-    report = await Report.create(
+    report = Report(
         id=args.id,
         area_id=index.area_of(args.location.lon, args.location.lat),
         category_id=args.category,
@@ -129,10 +136,17 @@ async def create_report(ctx: MutationContext, args: CreateArgs) -> Outcome:
         reporter_id=ctx.caller.user.id,
         show_name=args.show_name,
         field_versions={},
+        created_at=ctx.now,
+        updated_at=ctx.now,
     )
-    for position, sha in enumerate(photos):
-        await ReportPhoto.create(report=report, sha256=sha, position=position)
+    ctx.inserts.append(report)
+    ctx.inserts.extend(
+        ReportPhoto(report_id=report.id, sha256=sha, position=position)
+        for position, sha in enumerate(photos)
+    )
+    queued[str(args.id)] = str(ctx.caller.user.id)
     await record_change("report", str(report.id), report.version)
+    await enqueue_report_event("created", report, ctx.caller.user.id)
     code = "report.observed_at_implausible" if implausible else "ok"
     return applied(report, code=code)
 
@@ -227,6 +241,7 @@ async def set_state(ctx: MutationContext, args: SetStateArgs) -> Outcome:
     bump(report, ["state"] if changed else [])
     await report.save()
     await record_change("report", str(report.id), report.version)
+    await enqueue_report_event("state" if changed else "update", report, ctx.caller.user.id)
     return applied(report)
 
 
@@ -331,6 +346,7 @@ async def add_update(ctx: MutationContext, args: AddUpdateArgs) -> Outcome:
     bump(report, ["state"] if new_state else [])
     await report.save()
     await record_change("report", str(report.id), report.version)
+    await enqueue_report_event("state" if new_state else "update", report, ctx.caller.user.id)
     return Outcome("applied", "report", str(report.id), report.version)
 
 
