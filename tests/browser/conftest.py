@@ -109,6 +109,8 @@ def running_server(tmp_path: Path, pwa_dir: Path = DIST) -> Iterator[Server]:
         "WEGOVNOW_PUBLIC_URL": base_url,
         "WEGOVNOW_RATE_LIMITS": "off",
         "WEGOVNOW_PWA_DIR": str(pwa_dir),
+        # The server refuses to start without a contact for push services.
+        "WEGOVNOW_VAPID_SUBJECT": "mailto:tests@wegovnow.example.org",
     }
     log = tmp_path / "server.log"
     with log.open("wb") as out:
