@@ -45,7 +45,7 @@ async def start_as_guest() -> Any:
     response = jsonify({})
     session = await create_session(user, response)
     response.set_data(
-        jsonify(me_json(Caller(user=user, via="session", session=session))).get_data()
+        await jsonify(me_json(Caller(user=user, via="session", session=session))).get_data()
     )
     response.status_code = 201
     return response
