@@ -40,6 +40,8 @@ class Report(Model):
     state = fields.CharField(max_length=16, default="new", db_index=True)
     department = fields.CharField(max_length=64, default="")
     hidden = fields.BooleanField(default=False)
+    # Chosen by the reporter: only they and staff ever see a private report.
+    private = fields.BooleanField(default=False)
     deleted_at = fields.DatetimeField(null=True)
     version = fields.IntField(default=1)
     # Record version at which each editable field last changed, for field merges.

@@ -44,6 +44,7 @@ class CreateArgs(Args):
     observed_at: datetime | None = None
     photos: list[str] = Field(default_factory=list, max_length=20)
     show_name: bool = False
+    private: bool = False
 
 
 class SetStateArgs(Args):
@@ -113,6 +114,7 @@ async def create_report(ctx: MutationContext, args: CreateArgs) -> Outcome:
         observed_at_implausible=implausible,
         reporter_id=ctx.caller.user.id,
         show_name=args.show_name,
+        private=args.private,
         field_versions={},
     )
     for position, sha in enumerate(photos):

@@ -18,7 +18,7 @@ def may_see(report: Report, viewer: Caller | None) -> bool:
         return False
     if viewer is not None and (viewer.is_staff or report.reporter_id == viewer.user.id):  # type: ignore[attr-defined]
         return True
-    return not report.hidden
+    return not report.hidden and not report.private
 
 
 async def render_reports(
@@ -80,6 +80,7 @@ def report_json(
         "next_states": next_states(report.state) if is_staff else [],
         "department": report.department,
         "hidden": report.hidden,
+        "private": report.private,
         "version": report.version,
         "mine": mine,
         "confirmations": report.confirmations,
