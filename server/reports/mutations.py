@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.reports.models import Category, Confirmation, Report, ReportPhoto, Update
 from server.reports.states import can_transition, state_type
+from server.reports.views import may_see
 from server.syncing.changelog import record_change
 from server.syncing.models import ConflictRecord
 from server.syncing.registry import MutationContext, Outcome, Rejected, mutation
@@ -250,7 +251,8 @@ async def edit_report(ctx: MutationContext, args: EditArgs) -> Outcome:
 @mutation("report.confirm", ReportIdArgs)
 async def confirm_report(ctx: MutationContext, args: ReportIdArgs) -> Outcome:
     report = await Report.get_or_none(id=args.id)
-    if report is None or report.deleted_at is not None:
+    # A report the person may not see (private, hidden) answers as if it did not exist.
+    if report is None or not may_see(report, ctx.caller):
         raise Rejected("report.not_found")
     if state_type(report.state) != "open":
         raise Rejected("report.not_open")
@@ -269,10 +271,12 @@ async def delete_report(ctx: MutationContext, args: ReportIdArgs) -> Outcome:
     report = await Report.get_or_none(id=args.id)
     if report is None:
         raise Rejected("report.not_found")
+    is_reporter = report.reporter_id == ctx.caller.user.id  # type: ignore[attr-defined]
+    if not ctx.caller.is_staff and not is_reporter:
+        raise Rejected("auth.forbidden")
     if report.deleted_at is not None:
         return applied(report, code="report.already_deleted")
-    is_reporter = report.reporter_id == ctx.caller.user.id  # type: ignore[attr-defined]
-    if not ctx.caller.is_staff and not (is_reporter and report.state == "new"):
+    if not ctx.caller.is_staff and report.state != "new":
         raise Rejected("auth.forbidden")
     report.deleted_at = ctx.now
     report.version += 1
