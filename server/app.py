@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from server.accounts.auth import check_csrf, resolve_caller
 from server.core.db import activate, open_database
 from server.core.errors import ApiError, NotFound
 from server.core.i18n import Catalog
+from server.core.housekeeping import housekeeping_loop
 from server.core.limits import install_rate_limits
 from server.media.store import MediaStore
 from server.settings import Settings
@@ -43,10 +45,11 @@ def create_app(settings: Settings | None = None) -> Quart:
 
     from server.accounts.routes import blueprint as accounts
     from server.media.routes import blueprint as media
+    from server.media.uploads import blueprint as uploads
     from server.reports.routes import blueprint as reports
     from server.syncing.routes import blueprint as sync_routes
 
-    for blueprint in (accounts, reports, media, sync_routes):
+    for blueprint in (accounts, reports, media, uploads, sync_routes):
         app.register_blueprint(blueprint)
 
     app.before_serving(start)
@@ -65,10 +68,15 @@ async def start() -> None:
     settings: Settings = current_app.config["SETTINGS"]
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     current_app.config["DB"] = await open_database(settings.resolved_database_url)
+    current_app.config["TASKS"] = [
+        asyncio.create_task(housekeeping_loop(settings, current_app.config["MEDIA_STORE"]))
+    ]
     log.info("serving with database %s", settings.resolved_database_url.split("@")[-1])
 
 
 async def stop() -> None:
+    for task in current_app.config.pop("TASKS", []):
+        task.cancel()
     context = current_app.config.pop("DB", None)
     if context is not None:
         await context.close_connections()

@@ -46,6 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_data_dir(seed)
     seed.set_defaults(handler=cmd_seed_demo)
 
+    proposals = commands.add_parser("proposals", help="the proposals module")
+    proposals_commands = proposals.add_subparsers(dest="proposals_command")
+    tally = proposals_commands.add_parser(
+        "tally", help="recount a ballot file by the Schulze method, as LiquidFeedback does"
+    )
+    from server.proposals.cli_tally import add_tally_arguments, tally_from_namespace
+
+    add_tally_arguments(tally)
+    tally.set_defaults(handler=tally_from_namespace)
+
     schema = commands.add_parser("schema", help="print the sync wire format as JSON Schema")
     schema.set_defaults(handler=cmd_schema)
     return parser

@@ -34,10 +34,13 @@ class Settings(BaseSettings):
 
     media_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     media_max_pixels: int = Field(default=50_000_000, ge=1)
+    upload_chunk_max_bytes: int = Field(default=8 * 1024 * 1024, ge=64 * 1024)
+    upload_grace_hours: int = Field(default=48, ge=1)
     photos_per_report: int = Field(default=5, ge=1, le=20)
 
-    sync_batch_max: int = Field(default=500, ge=1)
+    sync_batch_max: int = Field(default=1000, ge=1, le=1000)
     sync_pull_max: int = Field(default=1000, ge=1)
+    sync_tombstone_days: int = Field(default=90, ge=1)
     clock_skew_minutes: int = Field(default=10, ge=1)
 
     rate_limits: Literal["on", "off"] = "on"

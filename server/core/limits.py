@@ -31,6 +31,7 @@ LIMITED: list[tuple[str, frozenset[str], re.Pattern[str]]] = [
     ("signin", frozenset({"GET"}), re.compile(r"^/signin/")),
     ("reports", frozenset({"POST"}), re.compile(r"^/api/sync/push$")),
     ("uploads", frozenset({"PUT"}), re.compile(r"^/api/media/")),
+    ("uploads", frozenset({"POST"}), re.compile(r"^/api/uploads$")),
     ("push_subscriptions", frozenset({"POST", "PUT"}), re.compile(r"^/api/push/.*subscri")),
 ]
 

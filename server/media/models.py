@@ -19,3 +19,21 @@ class Media(Model):
 
     class Meta:
         table = "media"
+
+
+class Upload(Model):
+    """A resumable upload in progress (the tus protocol), one per person and photo."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    user: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "models.User", related_name="uploads", on_delete=fields.CASCADE
+    )
+    sha256 = fields.CharField(max_length=64)
+    length = fields.BigIntField()
+    offset = fields.BigIntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "media_uploads"
+        unique_together = (("user", "sha256"),)

@@ -1,27 +1,17 @@
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
 from typing import Any
 
 from quart import Blueprint, Response, current_app, request, send_file
-from tortoise.transactions import in_transaction
 
 from server.accounts.auth import require_caller
-from server.core.errors import (
-    BadRequest,
-    NotFound,
-    PayloadTooLarge,
-    UnsupportedMedia,
-    Unprocessable,
-)
-from server.media.intake import IntakeError, process_photo
+from server.core.errors import BadRequest, NotFound, PayloadTooLarge
+from server.media.ingest import ingest_photo
 from server.media.models import Media
 from server.media.store import VARIANTS, MediaStore
 from server.settings import Settings
-from server.syncing.changelog import record_change
-from server.reports.models import ReportPhoto, Report
 
 blueprint = Blueprint("media", __name__)
 
@@ -53,44 +43,9 @@ async def upload(sha256: str) -> Any:
     data = await read_limited(settings.media_max_bytes)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise BadRequest("media.hash_mismatch")
-    try:
-        # Decoding a 12-megapixel photo takes a while: never on the event loop.
-        processed = await asyncio.to_thread(process_photo, data, settings.media_max_pixels)
-    except IntakeError as error:
-        errors = {
-            "media.unsupported_type": UnsupportedMedia,
-            "media.too_many_pixels": PayloadTooLarge,
-            "media.corrupt": Unprocessable,
-        }
-        raise errors[error.code](error.code, error.params) from error
-
     store: MediaStore = current_app.config["MEDIA_STORE"]
-    # Files first, then the row: a crash in between leaves an orphan file that
-    # the next upload of the same photo overwrites, never a row without its file.
-    await asyncio.to_thread(store.write, sha256, "display", processed.display_jpeg)
-    await asyncio.to_thread(store.write, sha256, "thumb", processed.thumb_jpeg)
-    async with in_transaction():
-        if await Media.exists(sha256=sha256):
-            return Response(status=200)
-        await Media.create(
-            sha256=sha256,
-            source_type=processed.source_format,
-            width=processed.width,
-            height=processed.height,
-            bytes=len(data),
-            uploader_id=caller.user.id,
-        )
-        await announce_arrival(sha256)
-    return Response(status=201)
-
-
-async def announce_arrival(sha256: str) -> None:
-    """Reports that were waiting for this photo change: it is no longer pending."""
-    report_ids = await ReportPhoto.filter(sha256=sha256).values_list("report_id", flat=True)
-    for report in await Report.filter(id__in=list(report_ids), deleted_at=None):
-        report.version += 1
-        await report.save(update_fields=["version"])
-        await record_change("report", str(report.id), report.version)
+    created = await ingest_photo(data, sha256, caller.user.id, store, settings.media_max_pixels)
+    return Response(status=201 if created else 200)
 
 
 async def read_limited(max_bytes: int) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -13,6 +14,7 @@ from server.accounts.auth import Caller
 from server.core.errors import BadRequest, Forbidden, UpgradeRequired
 from server.core.i18n import Catalog
 from server.settings import Settings
+from server.syncing.changelog import PendingChange, collecting_changes, write_changes
 from server.syncing.models import ChangeLog, StoredResult, SyncClient, SyncWatermark
 from server.syncing.registry import (
     MUTATIONS,
@@ -70,15 +72,18 @@ async def push(
             for row in await StoredResult.filter(client=client, seq__in=replayed)
         }
         now = datetime.now(timezone.utc)
+        batch = Batch()
         for step in steps:
             if step.action is Action.STOP:
                 break
             if step.action is Action.REPLAY:
                 results.append(replayed_result(step.seq, stored.get(step.seq)))
                 continue
-            result = await apply_one(caller, client.id, by_seq[step.seq], settings, now)
+            result = await apply_one(caller, client.id, by_seq[step.seq], settings, now, batch)
             results.append(result)
             client.last_seq = step.seq
+        await write_changes(batch.changes)
+        await StoredResult.bulk_create(batch.stored)
         client.last_seen_at = now
         await client.save(update_fields=["last_seq", "last_seen_at"])
         last_seq = client.last_seq
@@ -99,14 +104,30 @@ def replayed_result(seq: int, stored: dict[str, Any] | None) -> MutationResult:
     return MutationResult.model_validate(stored)
 
 
+@dataclass
+class Batch:
+    """What a push writes once at its end: change-log rows and stored results."""
+
+    changes: list[PendingChange] = field(default_factory=list)
+    stored: list[StoredResult] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
 async def apply_one(
-    caller: Caller, client_id: str, mutation: Mutation, settings: Settings, now: datetime
+    caller: Caller,
+    client_id: str,
+    mutation: Mutation,
+    settings: Settings,
+    now: datetime,
+    batch: Batch,
 ) -> MutationResult:
-    """Apply one mutation in its own savepoint and store its result with it."""
+    """Apply one mutation in its own savepoint; its result is stored with the batch."""
     refused_args: dict[str, Any] | None = None
     try:
         async with in_transaction():
-            outcome = await run_handler(caller, client_id, mutation, settings, now)
+            with collecting_changes() as changes:
+                outcome = await run_handler(caller, client_id, mutation, settings, now, batch.cache)
+            batch.changes.extend(changes)
             result = MutationResult(
                 seq=mutation.seq,
                 status=outcome.status,  # type: ignore[arg-type]
@@ -131,19 +152,26 @@ async def apply_one(
             "mutation rejected client=%s seq=%s name=%s code=%s",
             client_id, mutation.seq, mutation.name, refusal.code,
         )
-    await StoredResult.create(
-        client_id=client_id,
-        seq=mutation.seq,
-        name=mutation.name[:64],
-        result=result.model_dump(mode="json", exclude={"message"}),
-        refused_args=refused_args,
-        device_created_at=mutation.created_at,
+    batch.stored.append(
+        StoredResult(
+            client_id=client_id,
+            seq=mutation.seq,
+            name=mutation.name[:64],
+            result=result.model_dump(mode="json", exclude={"message"}),
+            refused_args=refused_args,
+            device_created_at=mutation.created_at,
+        )
     )
     return result
 
 
 async def run_handler(
-    caller: Caller, client_id: str, mutation: Mutation, settings: Settings, now: datetime
+    caller: Caller,
+    client_id: str,
+    mutation: Mutation,
+    settings: Settings,
+    now: datetime,
+    cache: dict[str, Any],
 ) -> Outcome:
     spec = MUTATIONS.get(mutation.name)
     if spec is None:
@@ -162,6 +190,7 @@ async def run_handler(
         device_created_at=mutation.created_at,
         now=now,
         settings=settings,
+        cache=cache,
     )
     return await spec.handler(context, args)
 

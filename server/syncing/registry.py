@@ -28,6 +28,8 @@ class MutationContext:
     device_created_at: datetime | None
     now: datetime
     settings: Settings
+    # Shared by the mutations of one push, for look-ups that a batch repeats.
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

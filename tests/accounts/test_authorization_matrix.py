@@ -8,6 +8,7 @@ in the table fails ``test_every_route_is_in_the_matrix``: add its row.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from quart.testing import QuartClient
 
 from server.accounts.auth import create_api_token, digest, new_secret, utcnow
 from server.accounts.models import Passkey, Session, User
+from server.media.models import Upload
 from server.reports.models import Report
 from tests.helpers import new_report_args
 from tests.softauthn import b64url
@@ -51,6 +53,10 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("HEAD", "/api/media/{sha}", None, (401, 404, 404, 404, 404, 404)),
     ("PUT", "/api/media/{sha}", b"not the photo", (401, 400, 400, 400, 400, 400)),
     ("GET", "/api/media/{sha}/display", None, (404, 404, 404, 404, 404, 404)),
+    ("POST", "/api/uploads", b"", (401, 201, 201, 201, 201, 201)),
+    ("HEAD", "/api/uploads/{upload}", None, (401, 200, 404, 404, 404, 404)),
+    ("PATCH", "/api/uploads/{upload}", b"01234", (401, 204, 404, 404, 404, 404)),
+    ("DELETE", "/api/uploads/{upload}", None, (401, 204, 404, 404, 404, 404)),
     ("POST", "/api/auth/guest", {}, (201, 409, 409, 409, 409, 409)),
     ("POST", "/api/auth/passkeys/register/options", {}, (200, 200, 200, 200, 200, 200)),
     ("POST", "/api/auth/passkeys/register/verify", {"credential": {}}, (400, 400, 400, 400, 400, 400)),
@@ -78,6 +84,18 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
 ]
 
 
+TUS_HEADERS = {
+    ("POST", "uploads"): {
+        "Upload-Length": "10",
+        "Upload-Metadata": "sha256 " + base64.b64encode(b"1" * 64).decode(),
+    },
+    ("PATCH", "uploads"): {
+        "Content-Type": "application/offset+octet-stream",
+        "Upload-Offset": "0",
+    },
+}
+
+
 @dataclass
 class Actor:
     client: QuartClient
@@ -87,7 +105,9 @@ class Actor:
     client_seq: dict[str, int] = field(default_factory=dict)
 
     async def call(self, method: str, path: str, body: Any = None) -> Any:
-        headers = {"Origin": ORIGIN}
+        headers = {"Origin": ORIGIN, **TUS_HEADERS.get((method, (path.split("/") + ["", ""])[2]), {})}
+        if path.startswith("/api/uploads"):
+            headers["Tus-Resumable"] = "1.0.0"
         if self.secret:
             headers["Cookie"] = f"wgn_session={self.secret}"
         if self.csrf:
@@ -138,6 +158,7 @@ async def world(app: Quart) -> dict[str, Any]:
         "client": "client-a-000001",
         "sha": "0" * 64,
         "secret": "not-a-link",
+        "upload": (await Upload.create(id="a" * 32, user=a, sha256="2" * 64, length=10)).id,
     }
     return {"actors": actors, "objects": objects}
 

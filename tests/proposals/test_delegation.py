@@ -1,6 +1,5 @@
 """Delegation resolution: scopes, chains, loops and direct participation."""
 
-import time
 
 import pytest
 from hypothesis import given
@@ -182,8 +181,6 @@ def test_the_most_specific_scope_wins(general, specific) -> None:
 def test_a_line_of_100000_delegations_resolves_without_recursion() -> None:
     n = 100_000
     delegations = [Delegation(m, U, m + 1) for m in range(n - 1)]
-    started = time.perf_counter()
     result = resolve(range(n), [n - 1], delegations)
 
     assert result.weights == {n - 1: n}
-    assert time.perf_counter() - started < 2.0
