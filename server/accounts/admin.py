@@ -62,7 +62,7 @@ async def invite() -> Any:
     return (
         jsonify(
             {
-                "url": f"{settings.public_url}/#/invitation/{secret}",
+                "url": f"{settings.public_url}/invitation/{secret}",
                 "invitation": secret,
                 "role": body.role,
                 "expires_at": expires_at.isoformat(),
