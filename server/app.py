@@ -44,12 +44,13 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from server.accounts.routes import blueprint as accounts
+    from server.areas.routes import blueprint as areas
     from server.media.routes import blueprint as media
     from server.media.uploads import blueprint as uploads
     from server.reports.routes import blueprint as reports
     from server.syncing.routes import blueprint as sync_routes
 
-    for blueprint in (accounts, reports, media, uploads, sync_routes):
+    for blueprint in (accounts, areas, reports, media, uploads, sync_routes):
         app.register_blueprint(blueprint)
 
     app.before_serving(start)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import uuid
 
 from server.accounts.models import User
+from server.areas.geometry import AreaIndex, outlines_from_geojson
+from server.areas.models import MapArea
+from server.areas.routes import create_areas
 from server.media.intake import process_photo
 from server.media.models import Media
 from server.media.store import MediaStore
@@ -30,11 +34,12 @@ CATEGORIES = [
      {"en": "Something else", "it": "Altro", "de": "Sonstiges", "el": "Άλλο"}),
 ]
 
-# Milan-area demo reports, with real photos from the test fixtures.
+# San Donà di Piave, one of WeGovNow's pilot towns; photos from the test fixtures.
+DEMO_AREA = REPO_ROOT / "server" / "demo_data" / "san_dona_di_piave.geojson"
 DEMO_REPORTS = [
-    ("pothole", "Deep pothole at the car park entrance", 45.500667, 9.110333, "htc_desire_gps_parking_lot.jpg"),
-    ("streetlight", "Lamp out since last week", 45.4642, 9.1900, "orient_Landscape_6.jpg"),
-    ("parks", "Fallen branch on the path", 45.4720, 9.1790, None),
+    ("pothole", "Deep pothole at the car park entrance", 45.6319, 12.5674, "htc_desire_gps_parking_lot.jpg"),
+    ("streetlight", "Lamp out since last week", 45.6290, 12.5700, "orient_Landscape_6.jpg"),
+    ("parks", "Fallen branch on the path", 45.6340, 12.5640, None),
 ]
 
 
@@ -49,14 +54,19 @@ async def seed_categories() -> int:
 
 async def seed_demo(settings: Settings) -> str:
     categories = await seed_categories()
+    if not await MapArea.exists():
+        collection = json.loads(DEMO_AREA.read_text(encoding="utf-8"))
+        await create_areas(outlines_from_geojson(collection, "name", "com_istat_code"))
     if await Report.exists():
         return f"{categories} categories; reports already present, none added"
     reporter = await User.create(id=uuid.uuid4(), name="Demo resident", role="resident")
     store = MediaStore(settings.media_dir)
     photos_dir = REPO_ROOT / "tests" / "fixtures" / "photos"
+    index = AreaIndex([(str(a.id), a.geometry) for a in await MapArea.all()])
     for category, text, lat, lon, photo in DEMO_REPORTS:
         report = await Report.create(
             id=uuid.uuid4(), category_id=category, description=text, lat=lat, lon=lon,
+            area_id=index.area_of(lon, lat),
             accuracy=12.0, reporter=reporter, field_versions={},
         )
         if photo and (photos_dir / photo).exists():
@@ -72,4 +82,4 @@ async def seed_demo(settings: Settings) -> str:
             )
             await ReportPhoto.create(report=report, sha256=sha, position=0)
         await record_change("report", str(report.id), report.version)
-    return f"{categories} categories, {len(DEMO_REPORTS)} reports"
+    return f"{categories} categories, 1 area, {len(DEMO_REPORTS)} reports"

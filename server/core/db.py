@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "server.reports.models",
     "server.media.models",
     "server.syncing.models",
+    "server.areas.models",
 ]
 
 # WAL lets readers go on while one writer commits; the busy timeout makes a second

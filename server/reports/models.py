@@ -39,6 +39,9 @@ class Report(Model):
     show_name = fields.BooleanField(default=False)
     state = fields.CharField(max_length=16, default="new", db_index=True)
     department = fields.CharField(max_length=64, default="")
+    area: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+        "models.MapArea", related_name="reports", null=True, on_delete=fields.SET_NULL
+    )
     hidden = fields.BooleanField(default=False)
     # Chosen by the reporter: only they and staff ever see a private report.
     private = fields.BooleanField(default=False)

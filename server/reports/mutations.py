@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.areas.routes import area_index
 from server.core.sql import fetch
 from server.reports.models import Category, Confirmation, Report, ReportPhoto, Update
 from server.reports.states import can_transition, state_type
@@ -114,8 +115,10 @@ async def create_report(ctx: MutationContext, args: CreateArgs) -> Outcome:
     implausible = args.observed_at is not None and is_implausible_device_time(
         args.observed_at, ctx.now, tolerance
     )
+    index = await area_index(ctx.cache)
     report = await Report.create(
         id=args.id,
+        area_id=index.area_of(args.location.lon, args.location.lat),
         category_id=args.category,
         description=args.description.strip(),
         lat=args.location.lat,

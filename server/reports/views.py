@@ -79,6 +79,7 @@ def report_json(
         "state_type": state_type(report.state),
         "next_states": next_states(report.state) if is_staff else [],
         "department": report.department,
+        "area": str(report.area_id) if report.area_id else None,  # type: ignore[attr-defined]
         "hidden": report.hidden,
         "private": report.private,
         "version": report.version,

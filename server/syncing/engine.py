@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from pydantic import ValidationError
+from tortoise.exceptions import DBConnectionError, OperationalError, TransactionManagementError
 from tortoise.transactions import in_transaction
 
 from server.accounts.auth import Caller
@@ -128,6 +129,8 @@ async def apply_one(
             with collecting_changes() as changes:
                 outcome = await run_handler(caller, client_id, mutation, settings, now, batch.cache)
             batch.changes.extend(changes)
+            if outcome.status != "applied":
+                refused_args = mutation.args  # the losing value, kept for review
             result = MutationResult(
                 seq=mutation.seq,
                 status=outcome.status,  # type: ignore[arg-type]
@@ -151,6 +154,17 @@ async def apply_one(
         log.info(
             "mutation rejected client=%s seq=%s name=%s code=%s",
             client_id, mutation.seq, mutation.name, refusal.code,
+        )
+    except (OperationalError, DBConnectionError, TransactionManagementError):
+        raise  # the database is unwell: fail the request so the client retries later
+    except Exception:
+        # A bug of ours or data the handler did not foresee. Retrying cannot help,
+        # and answering 500 would block this device's queue for ever: refuse this one
+        # mutation, keep its arguments, and let the queue go on.
+        log.exception("mutation failed client=%s seq=%s name=%s", client_id, mutation.seq, mutation.name)
+        refused_args = mutation.args
+        result = MutationResult(
+            seq=mutation.seq, status="rejected", code="mutation.failed", message_key="mutation.failed"
         )
     batch.stored.append(
         StoredResult(
@@ -273,3 +287,20 @@ async def render_changes(
             )
         )
     return changes
+
+
+async def refused(caller: Caller, client_id: str, limit: int) -> list[dict[str, Any]]:
+    """What a device sent that did not apply, with its arguments, newest first."""
+    client = await client_for(caller, client_id, create=False)
+    if client is None:
+        return []
+    rows = (
+        await StoredResult.filter(client=client, refused_args__isnull=False)
+        .order_by("-seq")
+        .limit(limit)
+    )
+    return [
+        {"seq": row.seq, "name": row.name, "args": row.refused_args, "result": row.result,
+         "created_at": row.created_at.isoformat()}
+        for row in rows
+    ]

@@ -39,6 +39,15 @@ async def pull() -> Any:
     return jsonify(answer.model_dump(mode="json"))
 
 
+@blueprint.get("/api/sync/refused")
+async def refused() -> Any:
+    """Mutations of this device that were rejected or lost a conflict, with their args."""
+    caller = require_caller()
+    client_id = request.args.get("client_id", "")
+    limit = min(max(int_arg("limit", 100), 1), 500)
+    return jsonify(await engine.refused(caller, client_id, limit))
+
+
 @blueprint.get("/api/sync/schema")
 async def schema() -> Any:
     return jsonify(json_schemas())

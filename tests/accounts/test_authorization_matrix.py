@@ -41,6 +41,10 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("GET", "/api/reports/{private_report}", None, (404, 200, 404, 404, 200, 200)),
     ("GET", "/api/reports/{hidden_report}", None, (404, 200, 404, 404, 200, 200)),
     ("GET", "/api/sync/schema", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/sync/refused?client_id={client}", None, (401, 200, 403, 403, 403, 403)),
+    ("GET", "/api/areas", None, (200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/admin/areas", b"{}", (401, 403, 403, 403, 403, 400)),
+    ("DELETE", "/api/admin/areas/{area}", None, (401, 403, 403, 403, 403, 404)),
     ("GET", "/api/sync/pull?protocol=1&client_id={client}", None, (401, 200, 403, 403, 403, 403)),
     ("POST", "/api/sync/push", {"protocol": 1, "client_id": "{client}", "mutations": []}, (401, 200, 403, 403, 403, 403)),
     ("POST", "mutation:report.create", None, (401, "applied", "applied", "applied", "applied", "applied")),
@@ -158,6 +162,7 @@ async def world(app: Quart) -> dict[str, Any]:
         "client": "client-a-000001",
         "sha": "0" * 64,
         "secret": "not-a-link",
+        "area": str(uuid.uuid4()),
         "upload": (await Upload.create(id="a" * 32, user=a, sha256="2" * 64, length=10)).id,
     }
     return {"actors": actors, "objects": objects}

@@ -184,3 +184,14 @@ async def test_a_registration_challenge_belongs_to_the_account_that_asked(app: Q
     )
 
     assert response.status_code == 400
+
+
+async def test_housekeeping_forgets_expired_challenges(app: Quart, settings) -> None:  # type: ignore[no-untyped-def]
+    from server.accounts.maintenance import prune_account_records
+
+    await Browser(app).login_options()
+    await Challenge.all().update(expires_at=utcnow() - timedelta(seconds=1))
+
+    await prune_account_records(settings)
+
+    assert not await Challenge.exists()

@@ -15,7 +15,7 @@ SERVER_LOCALES = REPO_ROOT / "locales" / "server"
 CODE_PATTERN = re.compile(
     r"""(?:Rejected|BadRequest|AuthRequired|Forbidden|NotFound|Conflict|PayloadTooLarge"""
     r"""|UnsupportedMedia|Unprocessable|UpgradeRequired|TooManyRequests|ChecksumMismatch"""
-    r"""|PreconditionFailed|IntakeError)\(\s*"([a-z_.]+)"|code="([a-z_.]+)\""""
+    r"""|PreconditionFailed|IntakeError|GeometryError)\(\s*"([a-z_.]+)"|code="([a-z_.]+)\""""
 )
 
 

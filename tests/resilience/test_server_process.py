@@ -162,7 +162,8 @@ async def pull_everything(http: httpx.AsyncClient, url: str, token: str, client_
             headers={"Authorization": f"Bearer {token}"},
         )).json()
         for change in page["changes"]:
-            seen[change["id"]] = change["version"]
+            if change["entity"] == "report":
+                seen[change["id"]] = change["version"]
         cursor = page["cursor"]
         if not page["has_more"]:
             return seen
