@@ -39,7 +39,13 @@ class Credential:
     def cose_public_key(self) -> bytes:
         numbers = self.key.public_key().public_numbers()
         return cbor2.dumps(
-            {1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")}
+            {
+                1: 2,
+                3: -7,
+                -1: 1,
+                -2: numbers.x.to_bytes(32, "big"),
+                -3: numbers.y.to_bytes(32, "big"),
+            }
         )
 
 
@@ -50,7 +56,12 @@ class SoftAuthenticator:
     counting: bool = True
     credentials: list[Credential] = field(default_factory=list)
 
-    def create(self, options: dict[str, Any], origin: str | None = None, rp_id: str | None = None) -> dict[str, Any]:
+    def create(
+        self,
+        options: dict[str, Any],
+        origin: str | None = None,
+        rp_id: str | None = None,
+    ) -> dict[str, Any]:
         """Answer registration options with a new discoverable credential."""
         rp = rp_id or options["rp"]["id"]
         credential = Credential(
@@ -61,7 +72,12 @@ class SoftAuthenticator:
         )
         self.credentials.append(credential)
         client_data = self.client_data("webauthn.create", options["challenge"], origin)
-        attested = b"\0" * 16 + len(credential.id).to_bytes(2, "big") + credential.id + credential.cose_public_key()
+        attested = (
+            b"\0" * 16
+            + len(credential.id).to_bytes(2, "big")
+            + credential.id
+            + credential.cose_public_key()
+        )
         auth_data = self.auth_data(rp, AT, 0) + attested
         attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
         return {
@@ -93,7 +109,9 @@ class SoftAuthenticator:
                 credential.sign_count += 1
             sign_count = credential.sign_count if self.counting else 0
         client_data = self.client_data("webauthn.get", options["challenge"], origin)
-        auth_data = self.auth_data(rp_id or options.get("rpId") or credential.rp_id, 0, sign_count)
+        auth_data = self.auth_data(
+            rp_id or options.get("rpId") or credential.rp_id, 0, sign_count
+        )
         signature = credential.key.sign(
             auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256())
         )
@@ -105,7 +123,9 @@ class SoftAuthenticator:
                 "clientDataJSON": b64url(client_data),
                 "authenticatorData": b64url(auth_data),
                 "signature": b64url(signature),
-                "userHandle": b64url(user_handle if user_handle is not None else credential.user_handle),
+                "userHandle": b64url(
+                    user_handle if user_handle is not None else credential.user_handle
+                ),
             },
             "clientExtensionResults": {},
             "authenticatorAttachment": "platform",
@@ -113,9 +133,18 @@ class SoftAuthenticator:
 
     def client_data(self, kind: str, challenge: str, origin: str | None) -> bytes:
         return json.dumps(
-            {"type": kind, "challenge": challenge, "origin": origin or self.origin, "crossOrigin": False}
+            {
+                "type": kind,
+                "challenge": challenge,
+                "origin": origin or self.origin,
+                "crossOrigin": False,
+            }
         ).encode()
 
     def auth_data(self, rp_id: str, extra_flags: int, sign_count: int) -> bytes:
         flags = UP | (UV if self.user_verification else 0) | extra_flags
-        return hashlib.sha256(rp_id.encode()).digest() + bytes([flags]) + sign_count.to_bytes(4, "big")
+        return (
+            hashlib.sha256(rp_id.encode()).digest()
+            + bytes([flags])
+            + sign_count.to_bytes(4, "big")
+        )

@@ -75,7 +75,9 @@ async def invite() -> Any:
 @blueprint.get("/api/admin/users")
 async def list_users() -> Any:
     require_admin()
-    users = await User.filter(is_guest=False, deleted_at=None).order_by("name").limit(1000)
+    users = (
+        await User.filter(is_guest=False, deleted_at=None).order_by("name").limit(1000)
+    )
     return jsonify([user_json(user) for user in users])
 
 

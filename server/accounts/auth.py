@@ -11,7 +11,7 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from quart import Response, current_app, g, request
 
@@ -24,7 +24,7 @@ ROLE_RANK = {"resident": 0, "volunteer": 1, "staff": 2, "admin": 3}
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def digest(secret: str) -> str:
@@ -108,7 +108,9 @@ async def end_session(response: Response) -> None:
 
 async def create_api_token(user: User, role: str | None = None, label: str = "") -> str:
     secret = "wgn_" + new_secret()
-    await ApiToken.create(id=digest(secret), user=user, role=role or user.role, label=label)
+    await ApiToken.create(
+        id=digest(secret), user=user, role=role or user.role, label=label
+    )
     return secret
 
 
@@ -134,7 +136,9 @@ async def redeem_signin_link(secret: str) -> User | None:
 
 
 async def create_guest() -> User:
-    return await User.create(id=uuid.uuid4(), name="Guest", role="resident", is_guest=True)
+    return await User.create(
+        id=uuid.uuid4(), name="Guest", role="resident", is_guest=True
+    )
 
 
 async def resolve_caller() -> Caller | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from server.accounts.models import Challenge, RateCounter, Session
 from server.settings import Settings
@@ -10,7 +10,7 @@ from server.settings import Settings
 
 async def prune_account_records(settings: Settings, now: datetime | None = None) -> int:
     """Delete expired challenges, idle rate counters and long-ended sessions."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     removed = await Challenge.filter(expires_at__lt=now).delete()
     removed += await RateCounter.filter(tat__lt=now).delete()
     ended = now - timedelta(days=settings.session_absolute_days)

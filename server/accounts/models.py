@@ -19,13 +19,13 @@ class User(Model):
     # sync cursors then answer "reset required".
     scope_epoch = fields.IntField(default=0)
     # Volunteers: what they can do, and where (a home point and a radius in metres).
-    skills = fields.JSONField(default=list)
+    skills: fields.JSONField[list[str]] = fields.JSONField(default=list)
     home_lat = fields.FloatField(null=True)
     home_lon = fields.FloatField(null=True)
     radius_m = fields.IntField(null=True)
     # Staff: the departments and areas they work for.
-    departments = fields.JSONField(default=list)
-    areas = fields.JSONField(default=list)
+    departments: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    areas: fields.JSONField[list[str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     deleted_at = fields.DatetimeField(null=True)
 
@@ -87,7 +87,7 @@ class Passkey(Model):
     )
     public_key = fields.BinaryField()
     sign_count = fields.BigIntField(default=0)
-    transports = fields.JSONField(default=list)
+    transports: fields.JSONField[list[str]] = fields.JSONField(default=list)
     aaguid = fields.CharField(max_length=36, default="")
     backed_up = fields.BooleanField(default=False)
     label = fields.CharField(max_length=120, default="")
@@ -136,16 +136,22 @@ class Invitation(Model):
 
     id = fields.CharField(max_length=64, primary_key=True)  # SHA-256 of the secret
     role = fields.CharField(max_length=16, default="staff")
-    departments = fields.JSONField(default=list)
-    areas = fields.JSONField(default=list)
+    departments: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    areas: fields.JSONField[list[str]] = fields.JSONField(default=list)
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        "models.User", related_name="invitations_made", null=True, on_delete=fields.SET_NULL
+        "models.User",
+        related_name="invitations_made",
+        null=True,
+        on_delete=fields.SET_NULL,
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
     used_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        "models.User", related_name="invitations_used", null=True, on_delete=fields.SET_NULL
+        "models.User",
+        related_name="invitations_used",
+        null=True,
+        on_delete=fields.SET_NULL,
     )
 
     class Meta:

@@ -150,7 +150,8 @@ async def registration_options(
             else UserVerificationRequirement.PREFERRED,
         ),
         exclude_credentials=[
-            PublicKeyCredentialDescriptor(id=base64url_to_bytes(cid)) for cid in existing
+            PublicKeyCredentialDescriptor(id=base64url_to_bytes(str(cid)))
+            for cid in existing
         ],
     )
     return json.loads(options_to_json(options))  # type: ignore[no-any-return]
@@ -159,7 +160,11 @@ async def registration_options(
 async def open_invitation(secret: str) -> Invitation:
     digest = hashlib.sha256(secret.encode()).hexdigest()
     invitation = await Invitation.get_or_none(id=digest)
-    if invitation is None or invitation.used_at is not None or invitation.expires_at < utcnow():
+    if (
+        invitation is None
+        or invitation.used_at is not None
+        or invitation.expires_at < utcnow()
+    ):
         raise BadRequest("invitation.invalid")
     return invitation
 
@@ -171,14 +176,16 @@ async def finish_registration(
     challenge = await spend_challenge(credential, "register")
     if challenge.user_id != (user.id if user else None):  # type: ignore[attr-defined]
         raise BadRequest("passkey.challenge_invalid")
-    becomes_staff = challenge.invitation_id is not None or (user is not None and user.is_staff)
+    becomes_staff = challenge.invitation_id is not None or (
+        user is not None and user.is_staff
+    )
     try:
         verified = verify_registration_response(
             credential=credential,
             expected_challenge=base64url_to_bytes(
-                json.loads(base64url_to_bytes(credential["response"]["clientDataJSON"]))[
-                    "challenge"
-                ]
+                json.loads(
+                    base64url_to_bytes(credential["response"]["clientDataJSON"])
+                )["challenge"]
             ),
             expected_rp_id=settings.relying_party_id,
             expected_origin=settings.allowed_origins,
@@ -280,7 +287,9 @@ async def finish_login(credential: dict[str, Any], settings: Settings) -> User:
     """Check a sign-in answer and return the account it proves."""
     challenge = await spend_challenge(credential, "login")
     expected = base64url_to_bytes(
-        json.loads(base64url_to_bytes(credential["response"]["clientDataJSON"]))["challenge"]
+        json.loads(base64url_to_bytes(credential["response"]["clientDataJSON"]))[
+            "challenge"
+        ]
     )
     passkey = await Passkey.get_or_none(id=str(credential.get("id", ""))[:255])
     user = await User.get_or_none(id=passkey.user_id) if passkey else None  # type: ignore[attr-defined]

@@ -10,8 +10,8 @@ from tortoise.transactions import in_transaction
 
 from server.accounts.auth import (
     ROLE_RANK,
-    create_api_token,
     cookie_name,
+    create_api_token,
     require_caller,
     require_session,
     utcnow,
@@ -50,7 +50,9 @@ class PasskeyEdit(Body):
 
 class TokenCreate(Body):
     label: str = Field(default="", max_length=120)
-    role: str | None = Field(default=None, pattern=r"^(resident|volunteer|staff|admin)$")
+    role: str | None = Field(
+        default=None, pattern=r"^(resident|volunteer|staff|admin)$"
+    )
 
 
 class AccountDelete(Body):
@@ -64,7 +66,9 @@ async def edit_profile() -> Any:
     user = caller.user
     changes = body.model_dump(exclude_unset=True)
     if "skills" in changes:
-        user.skills = [skill.strip()[:64] for skill in body.skills or [] if skill.strip()]
+        user.skills = [
+            skill.strip()[:64] for skill in body.skills or [] if skill.strip()
+        ]
     if "home" in changes:
         user.home_lat = body.home.lat if body.home else None
         user.home_lon = body.home.lon if body.home else None
@@ -121,7 +125,9 @@ async def renew_recovery_codes() -> Any:
 @blueprint.get("/api/me/sessions")
 async def list_sessions() -> Any:
     caller = require_caller()
-    rows = await Session.filter(user_id=caller.user.id, revoked_at=None).order_by("-last_seen_at")
+    rows = await Session.filter(user_id=caller.user.id, revoked_at=None).order_by(
+        "-last_seen_at"
+    )
     current = caller.session.id if caller.session else None
     return jsonify(
         [
@@ -152,7 +158,9 @@ async def revoke_session(session_id: str) -> Any:
 @blueprint.get("/api/me/tokens")
 async def list_tokens() -> Any:
     caller = require_caller()
-    rows = await ApiToken.filter(user_id=caller.user.id, revoked_at=None).order_by("created_at")
+    rows = await ApiToken.filter(user_id=caller.user.id, revoked_at=None).order_by(
+        "created_at"
+    )
     return jsonify([token_json(row) for row in rows])
 
 
@@ -207,9 +215,14 @@ async def export() -> Any:
             "created_at": user.created_at.isoformat(),
         },
         "passkeys": [passkey_json(p) for p in await Passkey.filter(user_id=user.id)],
-        "recovery_codes_left": await RecoveryCode.filter(user_id=user.id, used_at=None).count(),
+        "recovery_codes_left": await RecoveryCode.filter(
+            user_id=user.id, used_at=None
+        ).count(),
         "sessions": [
-            {"created_at": s.created_at.isoformat(), "last_seen_at": s.last_seen_at.isoformat()}
+            {
+                "created_at": s.created_at.isoformat(),
+                "last_seen_at": s.last_seen_at.isoformat(),
+            }
             for s in await Session.filter(user_id=user.id, revoked_at=None)
         ],
         "api_tokens": [token_json(t) for t in await ApiToken.filter(user_id=user.id)],
@@ -229,14 +242,20 @@ async def export() -> Any:
             for r in reports
         ],
         "updates": [
-            {"id": str(u.id), "report_id": str(u.report_id), "text": u.text,  # type: ignore[attr-defined]
-             "created_at": u.created_at.isoformat()}
+            {
+                "id": str(u.id),
+                "report_id": str(u.report_id),  # type: ignore[attr-defined]
+                "text": u.text,
+                "created_at": u.created_at.isoformat(),
+            }
             for u in updates
         ],
         "confirmations": [str(c.report_id) for c in confirmations],  # type: ignore[attr-defined]
     }
     response = jsonify(body)
-    response.headers["Content-Disposition"] = 'attachment; filename="wegovnow-my-data.json"'
+    response.headers["Content-Disposition"] = (
+        'attachment; filename="wegovnow-my-data.json"'
+    )
     return response
 
 
@@ -255,8 +274,15 @@ async def delete_account() -> Any:
             if report.private and report.deleted_at is None:
                 report.deleted_at = now
             await report.save(update_fields=["version", "deleted_at"])
-            await record_change("report", str(report.id), report.version, deleted=report.deleted_at is not None)
-        await Report.filter(reporter_id=user.id).update(reporter_id=None, show_name=False)
+            await record_change(
+                "report",
+                str(report.id),
+                report.version,
+                deleted=report.deleted_at is not None,
+            )
+        await Report.filter(reporter_id=user.id).update(
+            reporter_id=None, show_name=False
+        )
         await Update.filter(author_id=user.id).update(author_id=None)
         await user.delete()
     response = Response(status=204)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from quart import Blueprint, Response, current_app, g, jsonify, redirect
+from quart import Blueprint, Response, current_app, jsonify, redirect
 
 from server.accounts import passkeys
 from server.accounts.auth import (
@@ -75,12 +75,17 @@ def me_json(caller: Caller, passkey_count: int | None = None) -> dict[str, Any]:
     }
 
 
-async def signed_in(user: User, status: int, extra: dict[str, Any] | None = None) -> Response:
+async def signed_in(
+    user: User, status: int, extra: dict[str, Any] | None = None
+) -> Response:
     """Answer with a new session for ``user`` and who they now are."""
     response = Response(status=status, mimetype="application/json")
     session = await sign_in(user, response)
     count = await Passkey.filter(user_id=user.id).count()
-    body = {**me_json(Caller(user=user, via="session", session=session), count), **(extra or {})}
+    body = {
+        **me_json(Caller(user=user, via="session", session=session), count),
+        **(extra or {}),
+    }
     response.set_data(await jsonify(body).get_data())
     return response
 
@@ -109,7 +114,9 @@ async def register_options() -> Any:
     user = caller.user if caller else None
     if caller is not None and caller.via != "session":
         raise AuthRequired("auth.session_required")
-    options = await passkeys.registration_options(user, body.name, body.invitation, settings())
+    options = await passkeys.registration_options(
+        user, body.name, body.invitation, settings()
+    )
     return jsonify(options)
 
 
@@ -119,7 +126,9 @@ async def register_verify() -> Any:
     caller = caller_or_none()
     before = caller.user if caller else None
     was_full_account = before is not None and not before.is_guest
-    done = await passkeys.finish_registration(before, body.credential, body.label, settings())
+    done = await passkeys.finish_registration(
+        before, body.credential, body.label, settings()
+    )
     extra = {
         "passkey": passkey_json(done.passkey),
         "recovery_codes": done.recovery_codes,
@@ -169,7 +178,7 @@ async def signin_with_link(secret: str) -> Any:
     if user is None:
         return redirect("/?signin=failed")
     response = redirect("/")
-    await sign_in(user, response)
+    await sign_in(user, response)  # type: ignore[arg-type]
     return response
 
 
@@ -178,14 +187,14 @@ def passkey_json(passkey: Passkey) -> dict[str, Any]:
         "id": passkey.id,
         "label": passkey.label,
         "created_at": passkey.created_at.isoformat() if passkey.created_at else None,
-        "last_used_at": passkey.last_used_at.isoformat() if passkey.last_used_at else None,
+        "last_used_at": passkey.last_used_at.isoformat()
+        if passkey.last_used_at
+        else None,
         "backed_up": passkey.backed_up,
         "flagged": passkey.flagged_at is not None,
     }
 
 
 # The account's own pages and the admin's routes share this blueprint.
-import server.accounts.admin  # noqa: E402,F401
-import server.accounts.profile  # noqa: E402,F401
-
-__all__ = ["blueprint", "g"]
+import server.accounts.admin
+import server.accounts.profile  # noqa: F401

@@ -32,7 +32,11 @@ LIMITED: list[tuple[str, frozenset[str], re.Pattern[str]]] = [
     ("reports", frozenset({"POST"}), re.compile(r"^/api/sync/push$")),
     ("uploads", frozenset({"PUT"}), re.compile(r"^/api/media/")),
     ("uploads", frozenset({"POST"}), re.compile(r"^/api/uploads$")),
-    ("push_subscriptions", frozenset({"POST", "PUT"}), re.compile(r"^/api/push/.*subscri")),
+    (
+        "push_subscriptions",
+        frozenset({"POST", "PUT"}),
+        re.compile(r"^/api/push/.*subscri"),
+    ),
 ]
 
 
@@ -111,7 +115,9 @@ def limits_for(group: str, settings: Settings) -> list[RateLimit]:
     count, period = parse_limit(getattr(settings, f"rate_limit_{group}"))
     return [
         RateLimit(count, period, key_function=address_key),
-        RateLimit(count, period, key_function=account_key, skip_function=skip_anonymous),
+        RateLimit(
+            count, period, key_function=account_key, skip_function=skip_anonymous
+        ),
     ]
 
 
@@ -125,7 +131,9 @@ def install_rate_limits(app: Quart, settings: Settings) -> None:
     for rule in list(app.url_map.iter_rules()):
         methods = rule.methods or set()
         for group, wanted, pattern in LIMITED:
-            if rule.endpoint in wrapped or not (methods & wanted and pattern.search(rule.rule)):
+            if rule.endpoint in wrapped or not (
+                methods & wanted and pattern.search(rule.rule)
+            ):
                 continue
             # View functions are shared by every app made in this process; the limits
             # of this app's settings go on a wrapper of its own.
@@ -152,6 +160,8 @@ def limited(view: Callable[..., Any], limits: list[RateLimit]) -> Callable[..., 
 async def rate_limited(error: RateLimitExceeded) -> Response:
     from server.app import error_response
 
-    response = error_response(429, "rate_limited", "rate_limited", {"seconds": error.retry_after})
+    response = error_response(
+        429, "rate_limited", "rate_limited", {"seconds": error.retry_after}
+    )
     response.headers["Retry-After"] = str(error.retry_after)
     return response

@@ -12,12 +12,20 @@ ORIGIN = "http://localhost"
 
 
 class Browser:
-    def __init__(self, app: Quart, authenticator: SoftAuthenticator | None = None) -> None:
+    def __init__(
+        self, app: Quart, authenticator: SoftAuthenticator | None = None
+    ) -> None:
         self.client = app.test_client()
         self.authenticator = authenticator or SoftAuthenticator(origin=ORIGIN)
         self.csrf: str | None = None
 
-    async def call(self, method: str, path: str, json: Any = None, headers: dict[str, str] | None = None) -> Any:
+    async def call(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         sent = {"Origin": ORIGIN}
         if self.csrf:
             sent["X-CSRF-Token"] = self.csrf
@@ -33,7 +41,9 @@ class Browser:
         return response
 
     async def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
-        return await self.call("POST", path, json={} if json is None else json, **kwargs)
+        return await self.call(
+            "POST", path, json={} if json is None else json, **kwargs
+        )
 
     async def get(self, path: str, **kwargs: Any) -> Any:
         return await self.call("GET", path, **kwargs)
@@ -65,7 +75,9 @@ class Browser:
     async def sign_in(self, **get_args: Any) -> Any:
         options = await self.login_options()
         credential = self.authenticator.get(options, **get_args)
-        return await self.post("/api/auth/passkeys/login/verify", {"credential": credential})
+        return await self.post(
+            "/api/auth/passkeys/login/verify", {"credential": credential}
+        )
 
     async def sign_out(self) -> Any:
         response = await self.post("/api/auth/logout")

@@ -41,19 +41,69 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("GET", "/api/reports/{private_report}", None, (404, 200, 404, 404, 200, 200)),
     ("GET", "/api/reports/{hidden_report}", None, (404, 200, 404, 404, 200, 200)),
     ("GET", "/api/sync/schema", None, (200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/sync/refused?client_id={client}", None, (401, 200, 403, 403, 403, 403)),
+    (
+        "GET",
+        "/api/sync/refused?client_id={client}",
+        None,
+        (401, 200, 403, 403, 403, 403),
+    ),
     ("GET", "/api/areas", None, (200, 200, 200, 200, 200, 200)),
     ("POST", "/api/admin/areas", b"{}", (401, 403, 403, 403, 403, 400)),
     ("DELETE", "/api/admin/areas/{area}", None, (401, 403, 403, 403, 403, 404)),
-    ("GET", "/api/sync/pull?protocol=1&client_id={client}", None, (401, 200, 403, 403, 403, 403)),
-    ("POST", "/api/sync/push", {"protocol": 1, "client_id": "{client}", "mutations": []}, (401, 200, 403, 403, 403, 403)),
-    ("POST", "mutation:report.create", None, (401, "applied", "applied", "applied", "applied", "applied")),
-    ("POST", "mutation:report.confirm", None, (401, "applied", "applied", "applied", "applied", "applied")),
-    ("POST", "mutation:report.confirm@private", None, (401, "applied", "rejected", "rejected", "applied", "applied")),
-    ("POST", "mutation:update.add", None, (401, "applied", "rejected", "rejected", "applied", "applied")),
-    ("POST", "mutation:report.set_state", None, (401, "rejected", "rejected", "rejected", "applied", "applied")),
-    ("POST", "mutation:report.edit", None, (401, "rejected", "rejected", "rejected", "applied", "applied")),
-    ("POST", "mutation:report.delete", None, (401, "applied", "rejected", "rejected", "applied", "applied")),
+    (
+        "GET",
+        "/api/sync/pull?protocol=1&client_id={client}",
+        None,
+        (401, 200, 403, 403, 403, 403),
+    ),
+    (
+        "POST",
+        "/api/sync/push",
+        {"protocol": 1, "client_id": "{client}", "mutations": []},
+        (401, 200, 403, 403, 403, 403),
+    ),
+    (
+        "POST",
+        "mutation:report.create",
+        None,
+        (401, "applied", "applied", "applied", "applied", "applied"),
+    ),
+    (
+        "POST",
+        "mutation:report.confirm",
+        None,
+        (401, "applied", "applied", "applied", "applied", "applied"),
+    ),
+    (
+        "POST",
+        "mutation:report.confirm@private",
+        None,
+        (401, "applied", "rejected", "rejected", "applied", "applied"),
+    ),
+    (
+        "POST",
+        "mutation:update.add",
+        None,
+        (401, "applied", "rejected", "rejected", "applied", "applied"),
+    ),
+    (
+        "POST",
+        "mutation:report.set_state",
+        None,
+        (401, "rejected", "rejected", "rejected", "applied", "applied"),
+    ),
+    (
+        "POST",
+        "mutation:report.edit",
+        None,
+        (401, "rejected", "rejected", "rejected", "applied", "applied"),
+    ),
+    (
+        "POST",
+        "mutation:report.delete",
+        None,
+        (401, "applied", "rejected", "rejected", "applied", "applied"),
+    ),
     ("HEAD", "/api/media/{sha}", None, (401, 404, 404, 404, 404, 404)),
     ("PUT", "/api/media/{sha}", b"not the photo", (401, 400, 400, 400, 400, 400)),
     ("GET", "/api/media/{sha}/display", None, (404, 404, 404, 404, 404, 404)),
@@ -63,10 +113,25 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("DELETE", "/api/uploads/{upload}", None, (401, 204, 404, 404, 404, 404)),
     ("POST", "/api/auth/guest", {}, (201, 409, 409, 409, 409, 409)),
     ("POST", "/api/auth/passkeys/register/options", {}, (200, 200, 200, 200, 200, 200)),
-    ("POST", "/api/auth/passkeys/register/verify", {"credential": {}}, (400, 400, 400, 400, 400, 400)),
+    (
+        "POST",
+        "/api/auth/passkeys/register/verify",
+        {"credential": {}},
+        (400, 400, 400, 400, 400, 400),
+    ),
     ("POST", "/api/auth/passkeys/login/options", {}, (200, 200, 200, 200, 200, 200)),
-    ("POST", "/api/auth/passkeys/login/verify", {"credential": {}}, (400, 400, 400, 400, 400, 400)),
-    ("POST", "/api/auth/recovery", {"code": "aaaa-bbbb-cccc"}, (401, 401, 401, 401, 401, 401)),
+    (
+        "POST",
+        "/api/auth/passkeys/login/verify",
+        {"credential": {}},
+        (400, 400, 400, 400, 400, 400),
+    ),
+    (
+        "POST",
+        "/api/auth/recovery",
+        {"code": "aaaa-bbbb-cccc"},
+        (401, 401, 401, 401, 401, 401),
+    ),
     ("POST", "/api/auth/logout", {}, (401, 204, 204, 204, 204, 204)),
     ("GET", "/signin/{secret}", None, (302, 302, 302, 302, 302, 302)),
     ("GET", "/api/me", None, (401, 200, 200, 200, 200, 200)),
@@ -74,7 +139,12 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("DELETE", "/api/me", {"confirm": True}, (401, 204, 204, 204, 204, 204)),
     ("GET", "/api/me/export", None, (401, 200, 200, 200, 200, 200)),
     ("GET", "/api/me/passkeys", None, (401, 200, 200, 200, 200, 200)),
-    ("PATCH", "/api/me/passkeys/{passkey}", {"label": "mine"}, (401, 200, 404, 404, 404, 404)),
+    (
+        "PATCH",
+        "/api/me/passkeys/{passkey}",
+        {"label": "mine"},
+        (401, 200, 404, 404, 404, 404),
+    ),
     ("DELETE", "/api/me/passkeys/{passkey}", None, (401, 204, 404, 404, 404, 404)),
     ("POST", "/api/me/recovery-codes", {}, (401, 201, 201, 201, 201, 201)),
     ("GET", "/api/me/sessions", None, (401, 200, 200, 200, 200, 200)),
@@ -83,7 +153,12 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("POST", "/api/me/tokens", {"label": "script"}, (401, 201, 201, 201, 201, 201)),
     ("DELETE", "/api/me/tokens/{token}", None, (401, 204, 404, 404, 404, 404)),
     ("GET", "/api/admin/users", None, (401, 403, 403, 403, 403, 200)),
-    ("PUT", "/api/admin/users/{user}/role", {"role": "volunteer"}, (401, 403, 403, 403, 403, 200)),
+    (
+        "PUT",
+        "/api/admin/users/{user}/role",
+        {"role": "volunteer"},
+        (401, 403, 403, 403, 403, 200),
+    ),
     ("POST", "/api/admin/invitations", {}, (401, 403, 403, 403, 403, 201)),
 ]
 
@@ -109,7 +184,10 @@ class Actor:
     client_seq: dict[str, int] = field(default_factory=dict)
 
     async def call(self, method: str, path: str, body: Any = None) -> Any:
-        headers = {"Origin": ORIGIN, **TUS_HEADERS.get((method, (path.split("/") + ["", ""])[2]), {})}
+        headers = {
+            "Origin": ORIGIN,
+            **TUS_HEADERS.get((method, (path.split("/") + ["", ""])[2]), {}),
+        }
         if path.startswith("/api/uploads"):
             headers["Tus-Resumable"] = "1.0.0"
         if self.secret:
@@ -126,7 +204,9 @@ class Actor:
 
 async def signed_in(app: Quart, user: User) -> Actor:
     secret, csrf = new_secret(), new_secret()
-    await Session.create(id=digest(secret), user=user, csrf_token=csrf, last_seen_at=utcnow())
+    await Session.create(
+        id=digest(secret), user=user, csrf_token=csrf, last_seen_at=utcnow()
+    )
     return Actor(app.test_client(), user, csrf, secret)
 
 
@@ -146,10 +226,14 @@ async def world(app: Quart) -> dict[str, Any]:
     assert a is not None
     await Passkey.create(id=b64url(b"a-second"), user=a, public_key=b"-")
     other_session = new_secret()
-    await Session.create(id=digest(other_session), user=a, csrf_token="x", last_seen_at=utcnow())
+    await Session.create(
+        id=digest(other_session), user=a, csrf_token="x", last_seen_at=utcnow()
+    )
     token = await create_api_token(a, label="script")
     await actors["resident_a"].call(
-        "POST", "/api/sync/push", {"protocol": 1, "client_id": "client-a-000001", "mutations": []}
+        "POST",
+        "/api/sync/push",
+        {"protocol": 1, "client_id": "client-a-000001", "mutations": []},
     )
     objects = {
         "report": await a_report(a),
@@ -163,7 +247,9 @@ async def world(app: Quart) -> dict[str, Any]:
         "sha": "0" * 64,
         "secret": "not-a-link",
         "area": str(uuid.uuid4()),
-        "upload": (await Upload.create(id="a" * 32, user=a, sha256="2" * 64, length=10)).id,
+        "upload": (
+            await Upload.create(id="a" * 32, user=a, sha256="2" * 64, length=10)
+        ).id,
     }
     return {"actors": actors, "objects": objects}
 
@@ -171,8 +257,13 @@ async def world(app: Quart) -> dict[str, Any]:
 async def a_report(owner: User, **flags: bool) -> str:
     args = new_report_args()
     await Report.create(
-        id=args["id"], category_id="streetlight", description="Lamp out", lat=45.46, lon=9.19,
-        reporter=owner, **flags,
+        id=args["id"],
+        category_id="streetlight",
+        description="Lamp out",
+        lat=45.46,
+        lon=9.19,
+        reporter=owner,
+        **flags,
     )
     return str(args["id"])
 
@@ -196,22 +287,42 @@ async def run_mutation(actor: Actor, name: str, owner: User) -> Any:
     response = await actor.call(
         "POST",
         "/api/sync/push",
-        {"protocol": 1, "client_id": client_id,
-         "mutations": [{"seq": 1, "name": name, "args": mutation_args(name, report_id), "base_version": 1}]},
+        {
+            "protocol": 1,
+            "client_id": client_id,
+            "mutations": [
+                {
+                    "seq": 1,
+                    "name": name,
+                    "args": mutation_args(name, report_id),
+                    "base_version": 1,
+                }
+            ],
+        },
     )
     if response.status_code != 200:
         return response.status_code
     return (await response.get_json())["results"][0]["status"]
 
 
-@pytest.mark.parametrize(("method", "path", "body", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
-async def test_authorization_matrix(world: dict[str, Any], method: str, path: str, body: Any, expected: Any) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"),
+    MATRIX,
+    ids=[f"{m} {p}" for m, p, _, _ in MATRIX],
+)
+async def test_authorization_matrix(
+    world: dict[str, Any], method: str, path: str, body: Any, expected: Any
+) -> None:
     actors, objects = world["actors"], world["objects"]
     answers = []
     for role in ROLES:
         actor = actors[role]
         if path.startswith("mutation:"):
-            answers.append(await run_mutation(actor, path.removeprefix("mutation:"), actors["resident_a"].user))
+            answers.append(
+                await run_mutation(
+                    actor, path.removeprefix("mutation:"), actors["resident_a"].user
+                )
+            )
             continue
         filled = fill(body, objects)
         response = await actor.call(method, path.format(**objects), filled)
@@ -235,16 +346,28 @@ def test_every_route_is_in_the_matrix(app: Quart) -> None:
     from server.syncing.registry import MUTATIONS
 
     covered = {(m, p.split("?")[0]) for m, p, _, _ in MATRIX}
-    concrete = {"/": "/", "/<path:path>": "/some/page", "/api/<path:rest>": "/api/no/such/route"}
+    concrete = {
+        "/": "/",
+        "/<path:path>": "/some/page",
+        "/api/<path:rest>": "/api/no/such/route",
+    }
     missing = []
     for rule in app.url_map.iter_rules():
-        template = concrete.get(rule.rule) or rule.rule.replace("<", "{").replace(">", "}")
+        template = concrete.get(rule.rule) or rule.rule.replace("<", "{").replace(
+            ">", "}"
+        )
         for method in (rule.methods or set()) - {"OPTIONS"}:
-            if rule.rule == "/api/<path:rest>" or (method == "HEAD" and "GET" in (rule.methods or set())):
+            if rule.rule == "/api/<path:rest>" or (
+                method == "HEAD" and "GET" in (rule.methods or set())
+            ):
                 continue
             if not any(m == method and same_route(p, template) for m, p in covered):
                 missing.append(f"{method} {rule.rule}")
-    mutations = {p.removeprefix("mutation:").split("@")[0] for _, p, _, _ in MATRIX if p.startswith("mutation:")}
+    mutations = {
+        p.removeprefix("mutation:").split("@")[0]
+        for _, p, _, _ in MATRIX
+        if p.startswith("mutation:")
+    }
 
     assert missing == []
     assert set(MUTATIONS) <= mutations

@@ -17,15 +17,21 @@ async def failed_sign_in(browser: Browser, unknown: bool) -> tuple[int, dict, fl
     if unknown:
         assertion["id"] = assertion["rawId"] = b64url(os.urandom(32))
     else:
-        assertion["response"]["signature"] = assertion["response"]["signature"][:-4] + "AAAA"
+        assertion["response"]["signature"] = (
+            assertion["response"]["signature"][:-4] + "AAAA"
+        )
     started = time.perf_counter()
-    response = await browser.post("/api/auth/passkeys/login/verify", {"credential": assertion})
+    response = await browser.post(
+        "/api/auth/passkeys/login/verify", {"credential": assertion}
+    )
     elapsed = time.perf_counter() - started
     body = await response.get_json()
     return response.status_code, body["error"], elapsed
 
 
-async def test_unknown_and_known_credentials_fail_with_the_same_answer(app: Quart) -> None:
+async def test_unknown_and_known_credentials_fail_with_the_same_answer(
+    app: Quart,
+) -> None:
     browser = Browser(app)
     await browser.sign_up()
     await browser.sign_out()
@@ -36,7 +42,9 @@ async def test_unknown_and_known_credentials_fail_with_the_same_answer(app: Quar
     assert known[:2] == unknown[:2]
 
 
-async def test_unknown_and_known_credentials_fail_in_about_the_same_time(app: Quart) -> None:
+async def test_unknown_and_known_credentials_fail_in_about_the_same_time(
+    app: Quart,
+) -> None:
     browser = Browser(app)
     await browser.sign_up()
     await browser.sign_out()
@@ -51,7 +59,9 @@ async def test_unknown_and_known_credentials_fail_in_about_the_same_time(app: Qu
     assert 0.5 < ratio < 2.0
 
 
-async def test_a_used_and_an_unknown_recovery_code_get_the_same_answer(app: Quart) -> None:
+async def test_a_used_and_an_unknown_recovery_code_get_the_same_answer(
+    app: Quart,
+) -> None:
     browser = Browser(app)
     code = (await browser.sign_up())["recovery_codes"][0]
     await browser.sign_out()
@@ -64,15 +74,23 @@ async def test_a_used_and_an_unknown_recovery_code_get_the_same_answer(app: Quar
     assert await used.get_json() == await unknown.get_json()
 
 
-async def test_an_unknown_and_a_used_invitation_get_the_same_answer(app: Quart, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_an_unknown_and_a_used_invitation_get_the_same_answer(
+    app: Quart, settings
+) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import make_person
 
     admin = await make_person(app, "admin", "Ada")
-    secret = (await (await admin.post("/api/admin/invitations", json={})).get_json())["invitation"]
+    secret = (await (await admin.post("/api/admin/invitations", json={})).get_json())[
+        "invitation"
+    ]
     await Browser(app).sign_up("Sam", invitation=secret)
 
-    used = await Browser(app).post("/api/auth/passkeys/register/options", {"invitation": secret})
-    unknown = await Browser(app).post("/api/auth/passkeys/register/options", {"invitation": "x" * 43})
+    used = await Browser(app).post(
+        "/api/auth/passkeys/register/options", {"invitation": secret}
+    )
+    unknown = await Browser(app).post(
+        "/api/auth/passkeys/register/options", {"invitation": "x" * 43}
+    )
 
     assert used.status_code == unknown.status_code == 400
     assert await used.get_json() == await unknown.get_json()

@@ -11,15 +11,20 @@ async def push_report(browser: Browser, client_id: str = "client-guest-001") -> 
     args = new_report_args()
     response = await browser.post(
         "/api/sync/push",
-        {"protocol": 1, "client_id": client_id,
-         "mutations": [{"seq": 1, "name": "report.create", "args": args}]},
+        {
+            "protocol": 1,
+            "client_id": client_id,
+            "mutations": [{"seq": 1, "name": "report.create", "args": args}],
+        },
     )
     assert response.status_code == 200, await response.get_data(as_text=True)
     assert (await response.get_json())["results"][0]["status"] == "applied"
     return str(args["id"])
 
 
-async def test_sign_up_with_a_passkey_creates_a_resident_and_signs_in(app: Quart) -> None:
+async def test_sign_up_with_a_passkey_creates_a_resident_and_signs_in(
+    app: Quart,
+) -> None:
     browser = Browser(app)
 
     body = await browser.sign_up("Rita")
@@ -68,7 +73,9 @@ async def test_a_second_passkey_signs_in_to_the_same_account(app: Quart) -> None
     assert len(listing) == 2
 
 
-async def test_recovery_codes_are_shown_once_stored_hashed_and_work_once(app: Quart) -> None:
+async def test_recovery_codes_are_shown_once_stored_hashed_and_work_once(
+    app: Quart,
+) -> None:
     browser = Browser(app)
     account = await browser.sign_up()
     code = account["recovery_codes"][0]

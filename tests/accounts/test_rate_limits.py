@@ -15,7 +15,9 @@ ORIGIN = {"Origin": "http://localhost"}
 
 @asynccontextmanager
 async def limited_app(settings: Settings, **overrides: Any) -> AsyncIterator[Quart]:
-    changed = settings.model_copy(update={"rate_limits": "on", "rate_limit_signin": "3/60", **overrides})
+    changed = settings.model_copy(
+        update={"rate_limits": "on", "rate_limit_signin": "3/60", **overrides}
+    )
     application = create_app(changed)
     async with application.test_app():
         activate(application.config["DB"])
@@ -28,12 +30,17 @@ async def login_options(app: Quart, peer: str, forwarded: str | None = None) -> 
         headers["X-Forwarded-For"] = forwarded
     client = app.test_client()
     response = await client.post(
-        "/api/auth/passkeys/login/options", json={}, headers=headers, scope_base={"client": (peer, 40000)}
+        "/api/auth/passkeys/login/options",
+        json={},
+        headers=headers,
+        scope_base={"client": (peer, 40000)},
     )
     return response.status_code
 
 
-async def test_sign_in_is_limited_per_client_address(app: Quart, settings: Settings) -> None:
+async def test_sign_in_is_limited_per_client_address(
+    app: Quart, settings: Settings
+) -> None:
     async with limited_app(settings) as limited:
         answers = [await login_options(limited, "203.0.113.5") for _ in range(4)]
         other = await login_options(limited, "203.0.113.6")
@@ -42,17 +49,25 @@ async def test_sign_in_is_limited_per_client_address(app: Quart, settings: Setti
     assert other == 200
 
 
-async def test_a_spoofed_forwarded_for_does_not_escape_the_limit(app: Quart, settings: Settings) -> None:
+async def test_a_spoofed_forwarded_for_does_not_escape_the_limit(
+    app: Quart, settings: Settings
+) -> None:
     async with limited_app(settings) as limited:
-        answers = [await login_options(limited, "203.0.113.5", f"198.51.100.{n}") for n in range(4)]
+        answers = [
+            await login_options(limited, "203.0.113.5", f"198.51.100.{n}")
+            for n in range(4)
+        ]
 
     assert answers[-1] == 429
 
 
-async def test_behind_a_trusted_proxy_the_forwarded_address_counts(app: Quart, settings: Settings) -> None:
+async def test_behind_a_trusted_proxy_the_forwarded_address_counts(
+    app: Quart, settings: Settings
+) -> None:
     async with limited_app(settings, trusted_proxies="10.0.0.1") as limited:
         spoof_then_real = [
-            await login_options(limited, "10.0.0.1", f"198.51.100.{n}, 203.0.113.5") for n in range(4)
+            await login_options(limited, "10.0.0.1", f"198.51.100.{n}, 203.0.113.5")
+            for n in range(4)
         ]
         another_client = await login_options(limited, "10.0.0.1", "203.0.113.9")
 
@@ -61,12 +76,17 @@ async def test_behind_a_trusted_proxy_the_forwarded_address_counts(app: Quart, s
     assert another_client == 200
 
 
-async def test_the_answer_over_the_limit_says_when_to_retry(app: Quart, settings: Settings) -> None:
+async def test_the_answer_over_the_limit_says_when_to_retry(
+    app: Quart, settings: Settings
+) -> None:
     async with limited_app(settings) as limited:
         for _ in range(3):
             await login_options(limited, "203.0.113.5")
         response = await limited.test_client().post(
-            "/api/auth/passkeys/login/options", json={}, headers=ORIGIN, scope_base={"client": ("203.0.113.5", 1)}
+            "/api/auth/passkeys/login/options",
+            json={},
+            headers=ORIGIN,
+            scope_base={"client": ("203.0.113.5", 1)},
         )
 
     body = await response.get_json()
@@ -75,7 +95,9 @@ async def test_the_answer_over_the_limit_says_when_to_retry(app: Quart, settings
     assert int(response.headers["Retry-After"]) >= 1
 
 
-async def test_limits_apply_per_account_across_addresses(app: Quart, settings: Settings) -> None:
+async def test_limits_apply_per_account_across_addresses(
+    app: Quart, settings: Settings
+) -> None:
     from tests.conftest import make_person
 
     async with limited_app(settings, rate_limit_reports="2/60") as limited:
@@ -99,14 +121,20 @@ async def test_uploads_are_limited(app: Quart, settings: Settings) -> None:
     async with limited_app(settings, rate_limit_uploads="1/60") as limited:
         person = await make_person(limited, "resident", "Rita")
         answers = [
-            (await limited.test_client().put(f"/api/media/{'0' * 64}", data=b"x", headers=person.headers)).status_code
+            (
+                await limited.test_client().put(
+                    f"/api/media/{'0' * 64}", data=b"x", headers=person.headers
+                )
+            ).status_code
             for _ in range(2)
         ]
 
     assert answers == [400, 429]
 
 
-async def test_rate_limits_off_lets_everything_through(app: Quart, settings: Settings) -> None:
+async def test_rate_limits_off_lets_everything_through(
+    app: Quart, settings: Settings
+) -> None:
     async with limited_app(settings, rate_limits="off") as unlimited:
         answers = {await login_options(unlimited, "203.0.113.5") for _ in range(6)}
 

@@ -39,7 +39,9 @@ async def test_an_invitation_is_used_once(app: Quart) -> None:
     secret = await invitation(admin)
     await Browser(app).sign_up("Sam", invitation=secret)
 
-    again = await Browser(app).post("/api/auth/passkeys/register/options", {"invitation": secret})
+    again = await Browser(app).post(
+        "/api/auth/passkeys/register/options", {"invitation": secret}
+    )
 
     assert again.status_code == 400
 
@@ -49,7 +51,9 @@ async def test_an_expired_invitation_is_refused(app: Quart) -> None:
     secret = await invitation(admin)
     await Invitation.all().update(expires_at=utcnow() - timedelta(seconds=1))
 
-    response = await Browser(app).post("/api/auth/passkeys/register/options", {"invitation": secret})
+    response = await Browser(app).post(
+        "/api/auth/passkeys/register/options", {"invitation": secret}
+    )
 
     assert response.status_code == 400
 
@@ -61,19 +65,28 @@ async def test_staff_sign_up_needs_user_verification(app: Quart) -> None:
     browser.authenticator.user_verification = False
     options = await browser.registration_options(name="Sam", invitation=secret)
 
-    response = await browser.post("/api/auth/passkeys/register/verify", {"credential": browser.authenticator.create(options)})
+    response = await browser.post(
+        "/api/auth/passkeys/register/verify",
+        {"credential": browser.authenticator.create(options)},
+    )
 
     assert options["authenticatorSelection"]["userVerification"] == "required"
     assert response.status_code == 400
     assert not await User.filter(role="staff").exists()
 
 
-async def test_only_admins_invite_and_assign_roles(app: Quart, staff: Person, resident: Person) -> None:
+async def test_only_admins_invite_and_assign_roles(
+    app: Quart, staff: Person, resident: Person
+) -> None:
     admin = await make_person(app, "admin", "Ada")
 
     by_staff = await staff.post("/api/admin/invitations", json={})
-    assigned = await admin.put(f"/api/admin/users/{resident.user.id}/role", json={"role": "volunteer"})
-    by_resident = await resident.put(f"/api/admin/users/{resident.user.id}/role", json={"role": "admin"})
+    assigned = await admin.put(
+        f"/api/admin/users/{resident.user.id}/role", json={"role": "volunteer"}
+    )
+    by_resident = await resident.put(
+        f"/api/admin/users/{resident.user.id}/role", json={"role": "admin"}
+    )
 
     assert by_staff.status_code == 403 and by_resident.status_code == 403
     assert assigned.status_code == 200
@@ -85,17 +98,33 @@ async def test_a_volunteer_sets_skills_home_area_and_radius(app: Quart) -> None:
     await browser.sign_up()
 
     response = await browser.call(
-        "PATCH", "/api/me", json={"skills": ["first aid"], "home": {"lat": 45.46, "lon": 9.19}, "radius_m": 2000}
+        "PATCH",
+        "/api/me",
+        json={
+            "skills": ["first aid"],
+            "home": {"lat": 45.46, "lon": 9.19},
+            "radius_m": 2000,
+        },
     )
     me = await response.get_json()
 
-    assert me["skills"] == ["first aid"] and me["home"] == {"lat": 45.46, "lon": 9.19} and me["radius_m"] == 2000
+    assert (
+        me["skills"] == ["first aid"]
+        and me["home"] == {"lat": 45.46, "lon": 9.19}
+        and me["radius_m"] == 2000
+    )
 
 
-async def test_the_public_never_sees_who_reported_unless_they_chose_to(app: Quart, resident: Person) -> None:
+async def test_the_public_never_sees_who_reported_unless_they_chose_to(
+    app: Quart, resident: Person
+) -> None:
     anonymous = new_report_args()
     named = new_report_args(show_name=True)
-    await push(resident, "client-rita-0001", [mutation(1, "report.create", anonymous), mutation(2, "report.create", named)])
+    await push(
+        resident,
+        "client-rita-0001",
+        [mutation(1, "report.create", anonymous), mutation(2, "report.create", named)],
+    )
 
     listing = await (await app.test_client().get("/api/reports")).get_json()
     names = {f["id"]: f["properties"]["reporter_name"] for f in listing["features"]}
@@ -135,14 +164,20 @@ async def test_a_person_downloads_all_their_data(app: Quart) -> None:
     assert len(data["passkeys"]) == 1 and data["recovery_codes_left"] == 10
 
 
-async def test_deleting_an_account_keeps_public_reports_without_identity(app: Quart) -> None:
+async def test_deleting_an_account_keeps_public_reports_without_identity(
+    app: Quart,
+) -> None:
     browser = Browser(app)
     account = await browser.sign_up("Rita")
     public_id = await push_report(browser)
     private = new_report_args(private=True, show_name=True)
     await browser.post(
         "/api/sync/push",
-        {"protocol": 1, "client_id": "client-guest-001", "mutations": [mutation(2, "report.create", private)]},
+        {
+            "protocol": 1,
+            "client_id": "client-guest-001",
+            "mutations": [mutation(2, "report.create", private)],
+        },
     )
 
     response = await browser.call("DELETE", "/api/me", json={"confirm": True})
@@ -158,9 +193,24 @@ async def test_deleting_an_account_keeps_public_reports_without_identity(app: Qu
 
 def test_the_first_admin_is_made_with_the_command(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "server.cli", "users", "create", "--role", "admin", "--name", "Ada",
-         "--json", "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2],
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "users",
+            "create",
+            "--role",
+            "admin",
+            "--name",
+            "Ada",
+            "--json",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
         env={"PATH": "/usr/bin:/bin", "WEGOVNOW_DATABASE_URL": ""},
     )
 

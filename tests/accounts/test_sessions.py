@@ -16,7 +16,9 @@ from tests.accounts.browsing import Browser
 
 @asynccontextmanager
 async def https_app(settings: Settings) -> AsyncIterator[Quart]:
-    application = create_app(settings.model_copy(update={"public_url": "https://city.example"}))
+    application = create_app(
+        settings.model_copy(update={"public_url": "https://city.example"})
+    )
     async with application.test_app():
         activate(application.config["DB"])
         yield application
@@ -30,10 +32,15 @@ def cookie_value(response: object) -> str:
     return set_cookie(response).split(";", 1)[0].split("=", 1)[1]
 
 
-async def test_over_https_the_cookie_is_host_prefixed_secure_httponly_and_lax(app: Quart, settings: Settings) -> None:
+async def test_over_https_the_cookie_is_host_prefixed_secure_httponly_and_lax(
+    app: Quart, settings: Settings
+) -> None:
     async with https_app(settings) as secure:
         response = await secure.test_client().post(
-            "/api/auth/guest", json={}, scheme="https", headers={"Origin": "https://city.example"}
+            "/api/auth/guest",
+            json={},
+            scheme="https",
+            headers={"Origin": "https://city.example"},
         )
 
     cookie = set_cookie(response)
@@ -42,7 +49,9 @@ async def test_over_https_the_cookie_is_host_prefixed_secure_httponly_and_lax(ap
     assert "Path=/" in cookie and "Domain" not in cookie
 
 
-async def test_on_plain_http_localhost_the_cookie_is_httponly_and_lax_without_secure(app: Quart) -> None:
+async def test_on_plain_http_localhost_the_cookie_is_httponly_and_lax_without_secure(
+    app: Quart,
+) -> None:
     response = await Browser(app).post("/api/auth/guest")
 
     cookie = set_cookie(response)
@@ -59,7 +68,9 @@ async def test_the_session_id_is_stored_only_as_a_digest(app: Quart) -> None:
     assert await Session.exists(id=digest(secret))
 
 
-async def test_signing_up_gives_a_new_session_id_and_ends_the_guest_one(app: Quart) -> None:
+async def test_signing_up_gives_a_new_session_id_and_ends_the_guest_one(
+    app: Quart,
+) -> None:
     browser = Browser(app)
     guest_secret = cookie_value(await browser.post("/api/auth/guest"))
 
@@ -86,7 +97,9 @@ async def test_sign_out_ends_the_session_on_the_server_at_once(app: Quart) -> No
     secret = cookie_value(await browser.post("/api/auth/guest"))
     await browser.sign_out()
 
-    replay = await app.test_client().get("/api/me", headers={"Cookie": f"wgn_session={secret}"})
+    replay = await app.test_client().get(
+        "/api/me", headers={"Cookie": f"wgn_session={secret}"}
+    )
 
     assert replay.status_code == 401
 
@@ -109,15 +122,21 @@ async def test_revoking_another_session_signs_that_browser_out(app: Quart) -> No
 async def test_an_idle_session_ends(app: Quart, settings: Settings) -> None:
     browser = Browser(app)
     await browser.post("/api/auth/guest")
-    await Session.all().update(last_seen_at=utcnow() - timedelta(minutes=settings.session_idle_minutes + 1))
+    await Session.all().update(
+        last_seen_at=utcnow() - timedelta(minutes=settings.session_idle_minutes + 1)
+    )
 
     assert (await browser.get("/api/me")).status_code == 401
 
 
-async def test_a_session_ends_after_the_absolute_limit_however_busy(app: Quart, settings: Settings) -> None:
+async def test_a_session_ends_after_the_absolute_limit_however_busy(
+    app: Quart, settings: Settings
+) -> None:
     browser = Browser(app)
     await browser.post("/api/auth/guest")
-    await Session.all().update(created_at=utcnow() - timedelta(days=settings.session_absolute_days, minutes=1))
+    await Session.all().update(
+        created_at=utcnow() - timedelta(days=settings.session_absolute_days, minutes=1)
+    )
 
     assert (await browser.get("/api/me")).status_code == 401
 
@@ -133,11 +152,15 @@ async def test_a_cookie_request_without_the_csrf_token_is_refused(app: Quart) ->
     assert (await response.get_json())["error"]["code"] == "auth.csrf"
 
 
-async def test_a_request_from_another_origin_is_refused_even_with_the_token(app: Quart) -> None:
+async def test_a_request_from_another_origin_is_refused_even_with_the_token(
+    app: Quart,
+) -> None:
     browser = Browser(app)
     await browser.post("/api/auth/guest")
 
-    response = await browser.post("/api/auth/logout", headers={"Origin": "https://evil.example"})
+    response = await browser.post(
+        "/api/auth/logout", headers={"Origin": "https://evil.example"}
+    )
 
     assert response.status_code == 403
     assert (await response.get_json())["error"]["code"] == "auth.bad_origin"
@@ -145,20 +168,27 @@ async def test_a_request_from_another_origin_is_refused_even_with_the_token(app:
 
 async def test_a_cross_site_fetch_without_origin_is_refused(app: Quart) -> None:
     response = await app.test_client().post(
-        "/api/auth/passkeys/login/options", json={}, headers={"Sec-Fetch-Site": "cross-site"}
+        "/api/auth/passkeys/login/options",
+        json={},
+        headers={"Sec-Fetch-Site": "cross-site"},
     )
 
     assert response.status_code == 403
 
 
 async def test_an_opaque_null_origin_is_refused(app: Quart) -> None:
-    response = await app.test_client().post("/api/auth/guest", json={}, headers={"Origin": "null"})
+    response = await app.test_client().post(
+        "/api/auth/guest", json={}, headers={"Origin": "null"}
+    )
 
     assert response.status_code == 403
 
 
 async def test_bearer_tokens_need_no_csrf_token(app: Quart, resident) -> None:  # type: ignore[no-untyped-def]
-    response = await resident.post("/api/sync/push", json={"protocol": 1, "client_id": "client-rita-0001", "mutations": []})
+    response = await resident.post(
+        "/api/sync/push",
+        json={"protocol": 1, "client_id": "client-rita-0001", "mutations": []},
+    )
 
     assert response.status_code == 200
 
@@ -190,45 +220,65 @@ async def test_hsts_is_sent_over_https(app: Quart, settings: Settings) -> None:
 
 
 async def test_unknown_json_fields_are_refused(app: Quart) -> None:
-    response = await Browser(app).post("/api/auth/passkeys/login/options", {"username": "rita"})
+    response = await Browser(app).post(
+        "/api/auth/passkeys/login/options", {"username": "rita"}
+    )
 
     assert response.status_code == 400
     assert (await response.get_json())["error"]["code"] == "request.invalid"
 
 
-async def test_api_tokens_are_stored_hashed_shown_once_and_revocable(app: Quart) -> None:
+async def test_api_tokens_are_stored_hashed_shown_once_and_revocable(
+    app: Quart,
+) -> None:
     browser = Browser(app)
     await browser.sign_up()
     made = await (await browser.post("/api/me/tokens", {"label": "script"})).get_json()
     token = made["token"]
     listed = await (await browser.get("/api/me/tokens")).get_json()
 
-    works = await app.test_client().get("/api/me", headers={"Authorization": f"Bearer {token}"})
+    works = await app.test_client().get(
+        "/api/me", headers={"Authorization": f"Bearer {token}"}
+    )
     await browser.call("DELETE", f"/api/me/tokens/{listed[0]['id']}")
-    revoked = await app.test_client().get("/api/me", headers={"Authorization": f"Bearer {token}"})
+    revoked = await app.test_client().get(
+        "/api/me", headers={"Authorization": f"Bearer {token}"}
+    )
 
-    assert not await ApiToken.exists(id=token) and await ApiToken.exists(id=digest(token))
+    assert not await ApiToken.exists(id=token) and await ApiToken.exists(
+        id=digest(token)
+    )
     assert "token" not in listed[0]
     assert (works.status_code, revoked.status_code) == (200, 401)
 
 
-async def test_a_token_is_scoped_to_its_role_and_never_above_the_account(app: Quart) -> None:
+async def test_a_token_is_scoped_to_its_role_and_never_above_the_account(
+    app: Quart,
+) -> None:
     browser = Browser(app)
     account = await browser.sign_up()
     await User.filter(id=account["id"]).update(role="staff")
 
-    scoped = await (await browser.post("/api/me/tokens", {"role": "resident"})).get_json()
+    scoped = await (
+        await browser.post("/api/me/tokens", {"role": "resident"})
+    ).get_json()
     too_high = await browser.post("/api/me/tokens", {"role": "admin"})
     staff_token = (await (await browser.post("/api/me/tokens", {})).get_json())["token"]
     await User.filter(id=account["id"]).update(role="resident")
-    demoted = await (await app.test_client().get("/api/me", headers={"Authorization": f"Bearer {staff_token}"})).get_json()
+    demoted = await (
+        await app.test_client().get(
+            "/api/me", headers={"Authorization": f"Bearer {staff_token}"}
+        )
+    ).get_json()
 
     assert scoped["role"] == "resident"
     assert too_high.status_code == 403
     assert demoted["role"] == "resident"
 
 
-async def test_tokens_cannot_manage_passkeys_or_mint_tokens(app: Quart, resident) -> None:  # type: ignore[no-untyped-def]
+async def test_tokens_cannot_manage_passkeys_or_mint_tokens(
+    app: Quart, resident
+) -> None:  # type: ignore[no-untyped-def]
     response = await resident.post("/api/me/tokens", json={})
 
     assert response.status_code == 403
