@@ -17,6 +17,7 @@ from server.core.i18n import Catalog
 from server.core.housekeeping import housekeeping_loop
 from server.core.limits import install_rate_limits
 from server.media.store import MediaStore
+from server.proposals.scheduler import install as install_proposals_scheduler
 from server.settings import Settings
 from sync import PROTOCOL_VERSION
 
@@ -25,6 +26,9 @@ log = logging.getLogger("server")
 # Importing a module registers its sync mutations and renderers.
 import server.reports.mutations  # noqa: E402,F401
 import server.reports.views  # noqa: E402,F401
+import server.syncing.conflicts  # noqa: E402,F401
+import server.proposals.mutations  # noqa: E402,F401
+import server.proposals.views  # noqa: E402,F401
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -47,14 +51,16 @@ def create_app(settings: Settings | None = None) -> Quart:
     from server.areas.routes import blueprint as areas
     from server.media.routes import blueprint as media
     from server.media.uploads import blueprint as uploads
+    from server.proposals.routes import blueprint as proposals
     from server.reports.routes import blueprint as reports
     from server.syncing.routes import blueprint as sync_routes
 
-    for blueprint in (accounts, areas, reports, media, uploads, sync_routes):
+    for blueprint in (accounts, areas, reports, media, uploads, proposals, sync_routes):
         app.register_blueprint(blueprint)
 
     app.before_serving(start)
     app.after_serving(stop)
+    install_proposals_scheduler(app)
     app.before_request(identify)
     app.after_request(secure_headers)
     app.register_error_handler(ApiError, api_error)

@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_tally_arguments(tally)
     tally.set_defaults(handler=tally_from_namespace)
+    tick = proposals_commands.add_parser(
+        "tick", help="move proposal issues through their phases once (on time and quorum)"
+    )
+    tick.add_argument("--now", default=None, help="ISO 8601 time to run at (default: now)")
+    add_data_dir(tick)
+    tick.set_defaults(handler=cmd_proposals_tick)
 
     schema = commands.add_parser("schema", help="print the sync wire format as JSON Schema")
     schema.set_defaults(handler=cmd_schema)
@@ -143,6 +149,21 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     summary = with_database(settings, lambda: seed_demo(settings))
     print(summary)
+    return 0
+
+
+def cmd_proposals_tick(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from server.proposals.scheduler import tick
+
+    now = None
+    if args.now:
+        now = datetime.fromisoformat(args.now)
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=timezone.utc)
+    report = with_database(settings_from(args), lambda: tick(now))
+    print(json.dumps(report.as_json()))
     return 0
 
 

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     sync_tombstone_days: int = Field(default=90, ge=1)
     clock_skew_minutes: int = Field(default=10, ge=1)
 
+    proposals_tick_seconds: int = Field(default=60, ge=0)
+
     rate_limits: Literal["on", "off"] = "on"
     trusted_proxies: str = ""
     rate_limit_signin: str = "10/60"

@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "server.media.models",
     "server.syncing.models",
     "server.areas.models",
+    "server.proposals.models",
 ]
 
 # WAL lets readers go on while one writer commits; the busy timeout makes a second

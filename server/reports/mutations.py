@@ -17,8 +17,9 @@ from server.areas.routes import area_index
 from server.core.sql import fetch
 from server.reports.models import Category, Confirmation, Report, ReportPhoto, Update
 from server.reports.states import can_transition, state_type
-from server.reports.views import may_see
+from server.reports.views import may_see, row_of
 from server.syncing.changelog import record_change
+from server.syncing.conflicts import announce
 from server.syncing.models import ConflictRecord
 from server.syncing.registry import MutationContext, Outcome, Rejected, mutation
 from sync.rules import FieldOutcome, is_implausible_device_time, merge_field
@@ -145,7 +146,7 @@ async def report_for_edit(ctx: MutationContext, report_id: uuid.UUID, name: str,
     if report is None:
         raise Rejected("report.not_found")
     if report.deleted_at is not None:
-        await ConflictRecord.create(
+        record = await ConflictRecord.create(
             id=uuid.uuid4(),
             entity="report",
             entity_id=str(report.id),
@@ -153,6 +154,7 @@ async def report_for_edit(ctx: MutationContext, report_id: uuid.UUID, name: str,
             mutation={"name": name, "args": payload, "base_version": ctx.base_version},
             user_id=ctx.caller.user.id,
         )
+        await announce(record)
         return Outcome(
             "conflict",
             "report",
@@ -168,7 +170,7 @@ async def field_conflict(
     ctx: MutationContext, report: Report, field: str, yours: Any, theirs: Any, name: str, payload: dict[str, Any]
 ) -> ConflictInfo:
     """Keep the losing value as a conflict record and describe it to the client."""
-    await ConflictRecord.create(
+    record = await ConflictRecord.create(
         id=uuid.uuid4(),
         entity="report",
         entity_id=str(report.id),
@@ -180,6 +182,7 @@ async def field_conflict(
         mutation={"name": name, "args": payload, "base_version": ctx.base_version},
         user_id=ctx.caller.user.id,
     )
+    await announce(record)
     return ConflictInfo(kind="field", id=str(report.id), field=field, yours=yours, theirs=theirs)
 
 
@@ -266,7 +269,7 @@ async def edit_report(ctx: MutationContext, args: EditArgs) -> Outcome:
 async def confirm_report(ctx: MutationContext, args: ReportIdArgs) -> Outcome:
     report = await Report.get_or_none(id=args.id)
     # A report the person may not see (private, hidden) answers as if it did not exist.
-    if report is None or not may_see(report, ctx.caller):
+    if report is None or not may_see(row_of(report), ctx.caller):
         raise Rejected("report.not_found")
     if state_type(report.state) != "open":
         raise Rejected("report.not_open")
@@ -335,3 +338,58 @@ async def add_update(ctx: MutationContext, args: AddUpdateArgs) -> Outcome:
     await report.save()
     await record_change("report", str(report.id), report.version)
     return Outcome("applied", "report", str(report.id), report.version)
+
+
+async def apply_resolved_value(ctx: MutationContext, report_id: str, field: str, value: Any) -> None:
+    """Apply the value staff chose for a conflict, on the newest version."""
+    report = await Report.get_or_none(id=report_id)
+    if report is None or report.deleted_at is not None:
+        raise Rejected("report.not_found")
+    if field == "state":
+        if value == report.state:
+            return
+        if not isinstance(value, str) or not can_transition(report.state, value):
+            raise Rejected("report.invalid_transition", {"from": report.state, "to": str(value)})
+        await Update.create(
+            id=uuid.uuid4(), report=report, author_id=ctx.caller.user.id, author_is_staff=True,
+            text="", state_before=report.state, state_after=value,
+        )
+        report.state = value
+    elif field in EDITABLE_FIELDS:
+        if field == "category" and not await category_exists(ctx, str(value)):
+            raise Rejected("report.unknown_category", {"category": str(value)})
+        setattr(report, "category_id" if field == "category" else field, str(value)[:4000])
+    else:
+        raise Rejected("args.invalid", {"field": field, "reason": "not editable"})
+    bump(report, [field])
+    await report.save()
+    await record_change("report", str(report.id), report.version)
+
+
+class AddPhotoArgs(Args):
+    id: uuid.UUID
+    sha256: str = Field(pattern=SHA256)
+    kind: str = Field(default="report", pattern="^(report|fixed)$")
+
+
+@mutation("report.add_photo", AddPhotoArgs)
+async def add_photo(ctx: MutationContext, args: AddPhotoArgs) -> Outcome:
+    """Add a photo later: the reporter's own, or staff's "fixed" photo."""
+    report = await Report.get_or_none(id=args.id)
+    if report is None or report.deleted_at is not None:
+        raise Rejected("report.not_found")
+    is_reporter = report.reporter_id == ctx.caller.user.id  # type: ignore[attr-defined]
+    if args.kind == "fixed" and not ctx.caller.is_staff:
+        raise Rejected("auth.staff_only")
+    if args.kind == "report" and not (is_reporter or ctx.caller.is_staff):
+        raise Rejected("auth.forbidden")
+    if await ReportPhoto.exists(report=report, sha256=args.sha256):
+        return applied(report, code="report.photo_already_added")
+    count = await ReportPhoto.filter(report=report).count()
+    if count >= ctx.settings.photos_per_report + 1:  # one "fixed" photo on top
+        raise Rejected("report.too_many_photos", {"max": ctx.settings.photos_per_report})
+    await ReportPhoto.create(report=report, sha256=args.sha256, position=count, kind=args.kind)
+    report.version += 1
+    await report.save(update_fields=["version", "updated_at"])
+    await record_change("report", str(report.id), report.version)
+    return applied(report)

@@ -9,7 +9,7 @@ from server.accounts.auth import caller_or_none
 from server.core.errors import BadRequest, NotFound
 from server.reports.models import Category, Report
 from server.reports.states import STATES
-from server.reports.views import render_reports
+from server.reports.views import render_reports, row_of
 
 blueprint = Blueprint("reports", __name__)
 
@@ -73,7 +73,7 @@ async def list_reports() -> Any:
         raise BadRequest("query.not_a_number", {"name": "limit", "value": request.args["limit"][:40]})
 
     reports = await query.order_by("-created_at").limit(limit)
-    rendered = await render_reports(reports, viewer)
+    rendered = await render_reports([row_of(r) for r in reports], viewer)
     features = [
         {
             "type": "Feature",
@@ -99,7 +99,7 @@ async def show_report(report_id: str) -> Any:
     report = await Report.get_or_none(id=key)
     if report is None:
         raise NotFound("report.not_found")
-    data = (await render_reports([report], caller_or_none()))[str(report.id)]
+    data = (await render_reports([row_of(report)], caller_or_none()))[str(report.id)]
     if data is None:
         # Deleted and hidden reports answer as if they never were.
         raise NotFound("report.not_found")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from tortoise.exceptions import DBConnectionError, OperationalError, TransactionManagementError
@@ -237,7 +237,13 @@ async def pull(
         client.scope_epoch = caller.user.scope_epoch
         await client.save(update_fields=["scope_epoch"])
 
-    rows = await ChangeLog.filter(seq__gt=cursor).order_by("seq").limit(limit + 1)
+    rows = [
+        LogRow(*values)
+        for values in await ChangeLog.filter(seq__gt=cursor)
+        .order_by("seq")
+        .limit(limit + 1)
+        .values_list("seq", "entity", "entity_id", "version", "deleted")
+    ]
     has_more = len(rows) > limit
     rows = rows[:limit]
     changes = await render_changes(rows, caller, include_hidden=cursor > 0)
@@ -251,8 +257,16 @@ async def pull(
     )
 
 
+class LogRow(NamedTuple):
+    seq: int
+    entity: str
+    entity_id: str
+    version: int
+    deleted: bool
+
+
 async def render_changes(
-    rows: list[ChangeLog], caller: Caller, include_hidden: bool
+    rows: list[LogRow], caller: Caller, include_hidden: bool
 ) -> list[Change]:
     """Show each changed record as the caller may see it.
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quart import Blueprint, current_app, g, jsonify, request
+from quart import Blueprint, Response, current_app, g, jsonify, request
 
 from server.accounts.auth import require_caller
 from server.core.errors import BadRequest
@@ -36,7 +36,8 @@ async def pull() -> Any:
     answer = await engine.pull(
         caller, client_id, cursor, limit, int(protocol) if protocol and protocol.isdigit() else None
     )
-    return jsonify(answer.model_dump(mode="json"))
+    # pydantic's own serializer: several times faster than dumping to dicts first.
+    return Response(answer.model_dump_json(), mimetype="application/json")
 
 
 @blueprint.get("/api/sync/refused")

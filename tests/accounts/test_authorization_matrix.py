@@ -20,8 +20,11 @@ from quart.testing import QuartClient
 from server.accounts.auth import create_api_token, digest, new_secret, utcnow
 from server.accounts.models import Passkey, Session, User
 from server.media.models import Upload
+from server.proposals.models import Initiative, Suggestion
 from server.reports.models import Report
+from server.syncing.models import ConflictRecord
 from tests.helpers import new_report_args
+from tests.proposals.builders import make_place
 from tests.softauthn import b64url
 
 ROLES = ("anonymous", "resident_a", "resident_b", "volunteer", "staff", "admin")
@@ -29,6 +32,7 @@ ORIGIN = "http://localhost"
 
 SAME = "same for everyone"
 # (method, path, body, answers in ROLES order); "mutation:<name>" runs a sync mutation.
+# fmt: off
 MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("GET", "/", None, SAME),
     ("GET", "/some/page", None, SAME),
@@ -41,69 +45,42 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("GET", "/api/reports/{private_report}", None, (404, 200, 404, 404, 200, 200)),
     ("GET", "/api/reports/{hidden_report}", None, (404, 200, 404, 404, 200, 200)),
     ("GET", "/api/sync/schema", None, (200, 200, 200, 200, 200, 200)),
-    (
-        "GET",
-        "/api/sync/refused?client_id={client}",
-        None,
-        (401, 200, 403, 403, 403, 403),
-    ),
+    ("GET", "/api/sync/refused?client_id={client}", None, (401, 200, 403, 403, 403, 403)),
     ("GET", "/api/areas", None, (200, 200, 200, 200, 200, 200)),
     ("POST", "/api/admin/areas", b"{}", (401, 403, 403, 403, 403, 400)),
     ("DELETE", "/api/admin/areas/{area}", None, (401, 403, 403, 403, 403, 404)),
-    (
-        "GET",
-        "/api/sync/pull?protocol=1&client_id={client}",
-        None,
-        (401, 200, 403, 403, 403, 403),
-    ),
-    (
-        "POST",
-        "/api/sync/push",
-        {"protocol": 1, "client_id": "{client}", "mutations": []},
-        (401, 200, 403, 403, 403, 403),
-    ),
-    (
-        "POST",
-        "mutation:report.create",
-        None,
-        (401, "applied", "applied", "applied", "applied", "applied"),
-    ),
-    (
-        "POST",
-        "mutation:report.confirm",
-        None,
-        (401, "applied", "applied", "applied", "applied", "applied"),
-    ),
-    (
-        "POST",
-        "mutation:report.confirm@private",
-        None,
-        (401, "applied", "rejected", "rejected", "applied", "applied"),
-    ),
-    (
-        "POST",
-        "mutation:update.add",
-        None,
-        (401, "applied", "rejected", "rejected", "applied", "applied"),
-    ),
-    (
-        "POST",
-        "mutation:report.set_state",
-        None,
-        (401, "rejected", "rejected", "rejected", "applied", "applied"),
-    ),
-    (
-        "POST",
-        "mutation:report.edit",
-        None,
-        (401, "rejected", "rejected", "rejected", "applied", "applied"),
-    ),
-    (
-        "POST",
-        "mutation:report.delete",
-        None,
-        (401, "applied", "rejected", "rejected", "applied", "applied"),
-    ),
+    ("GET", "/api/sync/pull?protocol=1&client_id={client}", None, (401, 200, 403, 403, 403, 403)),
+    ("POST", "/api/sync/push", {"protocol": 1, "client_id": "{client}", "mutations": []}, (401, 200, 403, 403, 403, 403)),
+    ("POST", "mutation:report.create", None, (401, "applied", "applied", "applied", "applied", "applied")),
+    ("POST", "mutation:report.confirm", None, (401, "applied", "applied", "applied", "applied", "applied")),
+    ("POST", "mutation:report.confirm@private", None, (401, "applied", "rejected", "rejected", "applied", "applied")),
+    ("POST", "mutation:update.add", None, (401, "applied", "rejected", "rejected", "applied", "applied")),
+    ("POST", "mutation:report.set_state", None, (401, "rejected", "rejected", "rejected", "applied", "applied")),
+    ("POST", "mutation:report.edit", None, (401, "rejected", "rejected", "rejected", "applied", "applied")),
+    ("POST", "mutation:report.delete", None, (401, "applied", "rejected", "rejected", "applied", "applied")),
+    ("POST", "mutation:report.add_photo", None, (401, "applied", "rejected", "rejected", "applied", "applied")),
+    ("POST", "mutation:conflict.resolve", None, (401, "rejected", "rejected", "rejected", "applied", "applied")),
+    ("GET", "/api/proposals/units", None, (200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/proposals/units", {"name": "Venezia"}, (401, 403, 403, 403, 403, 201)),
+    ("POST", "/api/proposals/areas", {"unit_id": "{unit}", "name": "Parks", "policy_ids": ["{policy}"]}, (401, 403, 403, 403, 403, 400)),
+    ("GET", "/api/proposals/policies", None, (200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/proposals/policies", {}, (401, 403, 403, 403, 403, 400)),
+    ("GET", "/api/proposals/issues", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/proposals/issues/{issue}", None, (200, 200, 200, 200, 200, 200)),
+    ("PUT", "/api/proposals/issues/{issue}/interest", {"interested": True}, (401, 200, 200, 200, 200, 200)),
+    ("PUT", "/api/proposals/issues/{issue}/ballot", {"grades": {}}, (401, 409, 409, 409, 409, 409)),
+    ("GET", "/api/proposals/issues/{issue}/ballot", None, (401, 200, 200, 200, 200, 200)),
+    ("GET", "/api/proposals/issues/{issue}/ballots", None, (409, 409, 409, 409, 409, 409)),
+    ("GET", "/api/proposals/issues/{issue}/ballots.json", None, (409, 409, 409, 409, 409, 409)),
+    ("GET", "/api/proposals/issues/{issue}/delegation", None, (401, 200, 200, 200, 200, 200)),
+    ("PUT", "/api/proposals/delegations", {"scope": "unit", "target_id": "{unit}", "trustee_id": "{user}"}, (401, 409, 200, 200, 200, 200)),
+    ("POST", "/api/proposals/initiatives", {"area_id": "{proposal_area}", "policy_id": "{policy}", "name": "Trees", "content": "Plant trees"}, (401, 201, 201, 201, 201, 201)),
+    ("GET", "/api/proposals/initiatives/{initiative}", None, (200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/proposals/initiatives/{initiative}/drafts", {"content": "Plant more trees"}, (401, 201, 403, 403, 403, 403)),
+    ("POST", "/api/proposals/initiatives/{initiative}/revoke", {}, (401, 200, 403, 403, 403, 403)),
+    ("PUT", "/api/proposals/initiatives/{initiative}/support", {"supported": True}, (401, 200, 200, 200, 200, 200)),
+    ("POST", "/api/proposals/initiatives/{initiative}/suggestions", {"name": "Shade", "content": "Plant oaks"}, (401, 201, 201, 201, 201, 201)),
+    ("PUT", "/api/proposals/suggestions/{suggestion}/opinion", {"degree": 1}, (401, 200, 200, 200, 200, 200)),
     ("HEAD", "/api/media/{sha}", None, (401, 404, 404, 404, 404, 404)),
     ("PUT", "/api/media/{sha}", b"not the photo", (401, 400, 400, 400, 400, 400)),
     ("GET", "/api/media/{sha}/display", None, (404, 404, 404, 404, 404, 404)),
@@ -113,25 +90,10 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("DELETE", "/api/uploads/{upload}", None, (401, 204, 404, 404, 404, 404)),
     ("POST", "/api/auth/guest", {}, (201, 409, 409, 409, 409, 409)),
     ("POST", "/api/auth/passkeys/register/options", {}, (200, 200, 200, 200, 200, 200)),
-    (
-        "POST",
-        "/api/auth/passkeys/register/verify",
-        {"credential": {}},
-        (400, 400, 400, 400, 400, 400),
-    ),
+    ("POST", "/api/auth/passkeys/register/verify", {"credential": {}}, (400, 400, 400, 400, 400, 400)),
     ("POST", "/api/auth/passkeys/login/options", {}, (200, 200, 200, 200, 200, 200)),
-    (
-        "POST",
-        "/api/auth/passkeys/login/verify",
-        {"credential": {}},
-        (400, 400, 400, 400, 400, 400),
-    ),
-    (
-        "POST",
-        "/api/auth/recovery",
-        {"code": "aaaa-bbbb-cccc"},
-        (401, 401, 401, 401, 401, 401),
-    ),
+    ("POST", "/api/auth/passkeys/login/verify", {"credential": {}}, (400, 400, 400, 400, 400, 400)),
+    ("POST", "/api/auth/recovery", {"code": "aaaa-bbbb-cccc"}, (401, 401, 401, 401, 401, 401)),
     ("POST", "/api/auth/logout", {}, (401, 204, 204, 204, 204, 204)),
     ("GET", "/signin/{secret}", None, (302, 302, 302, 302, 302, 302)),
     ("GET", "/api/me", None, (401, 200, 200, 200, 200, 200)),
@@ -139,12 +101,7 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("DELETE", "/api/me", {"confirm": True}, (401, 204, 204, 204, 204, 204)),
     ("GET", "/api/me/export", None, (401, 200, 200, 200, 200, 200)),
     ("GET", "/api/me/passkeys", None, (401, 200, 200, 200, 200, 200)),
-    (
-        "PATCH",
-        "/api/me/passkeys/{passkey}",
-        {"label": "mine"},
-        (401, 200, 404, 404, 404, 404),
-    ),
+    ("PATCH", "/api/me/passkeys/{passkey}", {"label": "mine"}, (401, 200, 404, 404, 404, 404)),
     ("DELETE", "/api/me/passkeys/{passkey}", None, (401, 204, 404, 404, 404, 404)),
     ("POST", "/api/me/recovery-codes", {}, (401, 201, 201, 201, 201, 201)),
     ("GET", "/api/me/sessions", None, (401, 200, 200, 200, 200, 200)),
@@ -153,14 +110,10 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("POST", "/api/me/tokens", {"label": "script"}, (401, 201, 201, 201, 201, 201)),
     ("DELETE", "/api/me/tokens/{token}", None, (401, 204, 404, 404, 404, 404)),
     ("GET", "/api/admin/users", None, (401, 403, 403, 403, 403, 200)),
-    (
-        "PUT",
-        "/api/admin/users/{user}/role",
-        {"role": "volunteer"},
-        (401, 403, 403, 403, 403, 200),
-    ),
+    ("PUT", "/api/admin/users/{user}/role", {"role": "volunteer"}, (401, 403, 403, 403, 403, 200)),
     ("POST", "/api/admin/invitations", {}, (401, 403, 403, 403, 403, 201)),
 ]
+# fmt: on
 
 
 TUS_HEADERS = {
@@ -172,6 +125,20 @@ TUS_HEADERS = {
         "Content-Type": "application/offset+octet-stream",
         "Upload-Offset": "0",
     },
+}
+
+
+# Sync mutations that the table covers through the HTTP route running them.
+MUTATIONS_BEHIND_ROUTES = {
+    "proposal.initiative.create": "POST /api/proposals/initiatives",
+    "proposal.draft.add": "POST /api/proposals/initiatives/{initiative}/drafts",
+    "proposal.initiative.revoke": "POST /api/proposals/initiatives/{initiative}/revoke",
+    "proposal.support.set": "PUT /api/proposals/initiatives/{initiative}/support",
+    "proposal.suggestion.add": "POST /api/proposals/initiatives/{initiative}/suggestions",
+    "proposal.opinion.set": "PUT /api/proposals/suggestions/{suggestion}/opinion",
+    "proposal.interest": "PUT /api/proposals/issues/{issue}/interest",
+    "proposal.delegation.set": "PUT /api/proposals/delegations",
+    "proposal.ballot.cast": "PUT /api/proposals/issues/{issue}/ballot",
 }
 
 
@@ -235,6 +202,26 @@ async def world(app: Quart) -> dict[str, Any]:
         "/api/sync/push",
         {"protocol": 1, "client_id": "client-a-000001", "mutations": []},
     )
+    place = await make_place()
+    proposal = await (
+        await actors["resident_a"].call(
+            "POST",
+            "/api/proposals/initiatives",
+            {
+                "area_id": str(place.area.id),
+                "policy_id": str(place.policy.id),
+                "name": "Trees",
+                "content": "Plant",
+            },
+        )
+    ).get_json()
+    await (
+        await actors["resident_a"].call(
+            "POST",
+            f"/api/proposals/initiatives/{proposal['id']}/suggestions",
+            {"name": "Oaks"},
+        )
+    ).get_json()
     objects = {
         "report": await a_report(a),
         "private_report": await a_report(a, private=True),
@@ -247,6 +234,12 @@ async def world(app: Quart) -> dict[str, Any]:
         "sha": "0" * 64,
         "secret": "not-a-link",
         "area": str(uuid.uuid4()),
+        "unit": str(place.unit.id),
+        "policy": str(place.policy.id),
+        "proposal_area": str(place.area.id),
+        "initiative": proposal["id"],
+        "issue": str((await Initiative.get(id=proposal["id"])).issue_id),  # type: ignore[attr-defined]
+        "suggestion": str((await Suggestion.get(initiative_id=proposal["id"])).id),
         "upload": (
             await Upload.create(id="a" * 32, user=a, sha256="2" * 64, length=10)
         ).id,
@@ -277,12 +270,25 @@ def mutation_args(name: str, report_id: str) -> dict[str, Any]:
         return {"id": report_id, "state": "acknowledged"}
     if name == "report.edit":
         return {"id": report_id, "fields": {"department": "roads"}}
+    if name == "report.add_photo":
+        return {"id": report_id, "sha256": "3" * 64}
     return {"id": report_id}
 
 
 async def run_mutation(actor: Actor, name: str, owner: User) -> Any:
     name, _, variant = name.partition("@")
     report_id = await a_report(owner, private=variant == "private")
+    args = mutation_args(name, report_id)
+    if name == "conflict.resolve":
+        conflict = await ConflictRecord.create(
+            id=uuid.uuid4(),
+            entity="report",
+            entity_id=report_id,
+            kind="deleted",
+            mutation={"name": "report.edit", "args": {}},
+            user=owner,
+        )
+        args = {"id": str(conflict.id), "choice": "dismiss"}
     client_id = f"client-{uuid.uuid4().hex[:12]}"
     response = await actor.call(
         "POST",
@@ -294,7 +300,7 @@ async def run_mutation(actor: Actor, name: str, owner: User) -> Any:
                 {
                     "seq": 1,
                     "name": name,
-                    "args": mutation_args(name, report_id),
+                    "args": args,
                     "base_version": 1,
                 }
             ],
@@ -363,13 +369,16 @@ def test_every_route_is_in_the_matrix(app: Quart) -> None:
                 continue
             if not any(m == method and same_route(p, template) for m, p in covered):
                 missing.append(f"{method} {rule.rule}")
-    mutations = {
+    mutations = set(MUTATIONS_BEHIND_ROUTES) | {
         p.removeprefix("mutation:").split("@")[0]
         for _, p, _, _ in MATRIX
         if p.startswith("mutation:")
     }
 
     assert missing == []
+    assert set(MUTATIONS_BEHIND_ROUTES.values()) <= {
+        f"{m} {p}" for m, p, _, _ in MATRIX
+    }
     assert set(MUTATIONS) <= mutations
 
 

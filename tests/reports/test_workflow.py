@@ -104,3 +104,46 @@ async def test_other_resident_may_not_comment_on_a_report(resident: Person, othe
     answer = await push(other_resident, "client-otto-0001", [mutation(1, "update.add", {"id": str(uuid.uuid4()), "report_id": report_id, "text": "spam"})])
 
     assert answer["results"][0]["code"] == "auth.forbidden"
+
+
+async def test_staff_resolve_a_conflict_by_taking_the_losing_value(resident: Person, staff: Person, other_staff: Person) -> None:
+    report_id = await reported(resident)
+    await push(staff, "client-sam-00001", [mutation(1, "report.set_state", {"id": report_id, "state": "in_progress"}, 1)])
+    await push(other_staff, "client-stella-01", [mutation(1, "report.set_state", {"id": report_id, "state": "rejected"}, 1)])
+    records, _, _ = await pull_all(other_staff, "client-stella-01")
+    conflict = next(r for r in records.values() if r.get("kind") == "field")
+
+    answer = await push(other_staff, "client-stella-01", [mutation(2, "conflict.resolve", {"id": conflict["id"], "choice": "yours"})])
+    records, _, _ = await pull_all(other_staff, "client-stella-01")
+
+    assert answer["results"][0]["status"] == "applied"
+    assert records[report_id]["state"] == "rejected"
+    assert records[conflict["id"]]["resolution"]["choice"] == "yours"
+
+
+async def test_residents_never_see_conflict_records(resident: Person, staff: Person, other_staff: Person) -> None:
+    report_id = await reported(resident)
+    await push(staff, "client-sam-00001", [mutation(1, "report.set_state", {"id": report_id, "state": "in_progress"}, 1)])
+    await push(other_staff, "client-stella-01", [mutation(1, "report.set_state", {"id": report_id, "state": "rejected"}, 1)])
+
+    records, _, _ = await pull_all(resident, "client-rita-0001")
+
+    assert not [r for r in records.values() if "kind" in r]
+
+
+async def test_staff_add_a_fixed_photo_to_a_report(resident: Person, staff: Person) -> None:
+    report_id = await reported(resident)
+
+    answer = await push(staff, "client-sam-00001", [mutation(1, "report.add_photo", {"id": report_id, "sha256": "cd" * 32, "kind": "fixed"})])
+    records, _, _ = await pull_all(resident, "client-rita-0001")
+
+    assert answer["results"][0]["status"] == "applied"
+    assert records[report_id]["photos"][-1]["kind"] == "fixed"
+
+
+async def test_resident_may_not_add_a_fixed_photo(resident: Person) -> None:
+    report_id = await reported(resident)
+
+    answer = await push(resident, "client-rita-0001", [mutation(2, "report.add_photo", {"id": report_id, "sha256": "cd" * 32, "kind": "fixed"})])
+
+    assert answer["results"][0]["code"] == "auth.staff_only"

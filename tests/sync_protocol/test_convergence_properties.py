@@ -46,6 +46,8 @@ class Device:
             path = f"/api/sync/pull?protocol=1&client_id={self.client_id}&cursor={self.cursor}&limit=7"
             page = await (await self.person.get(path)).get_json()
             for change in page["changes"]:
+                if change["entity"] != "report":
+                    continue
                 if change["deleted"]:
                     self.replica.pop(change["id"], None)
                 else:
