@@ -63,12 +63,16 @@ class AreaIndex:
     """Finds which loaded area holds a point (bounding boxes first, then the shape)."""
 
     def __init__(self, areas: list[tuple[str, dict[str, Any]]]) -> None:
-        self.shapes: list[tuple[str, BaseGeometry]] = [(area_id, shape(geometry)) for area_id, geometry in areas]
+        shapes = [(area_id, shape(geometry)) for area_id, geometry in areas]
+        self.boxed: list[tuple[str, tuple[float, float, float, float], BaseGeometry]] = [
+            (area_id, polygon.bounds, polygon) for area_id, polygon in shapes
+        ]
 
     def area_of(self, lon: float, lat: float) -> str | None:
-        point = Point(lon, lat)
-        for area_id, polygon in self.shapes:
-            min_lon, min_lat, max_lon, max_lat = polygon.bounds
-            if min_lon <= lon <= max_lon and min_lat <= lat <= max_lat and polygon.covers(point):
-                return area_id
+        point = None  # made only when a bounding box matches: shapely objects cost
+        for area_id, (min_lon, min_lat, max_lon, max_lat), polygon in self.boxed:
+            if min_lon <= lon <= max_lon and min_lat <= lat <= max_lat:
+                point = point or Point(lon, lat)
+                if polygon.covers(point):
+                    return area_id
         return None

@@ -91,8 +91,14 @@ def applied(report: Report, code: str = "ok") -> Outcome:
     return Outcome("applied", "report", str(report.id), report.version, code=code)
 
 
-@mutation("report.create", CreateArgs)
+@mutation("report.create", CreateArgs, deferred=True)
 async def create_report(ctx: MutationContext, args: CreateArgs) -> Outcome:
+    # Deferred (see MutationSpec): every check first, then rows queued, never written.
+    queued: dict[str, str] = ctx.cache.setdefault("queued_reports", {})
+    if str(args.id) in queued:  # the same new report twice in one batch
+        if queued[str(args.id)] == str(ctx.caller.user.id):
+            return Outcome("applied", "report", str(args.id), 1, code="report.already_created")
+        raise Rejected("report.id_taken")
     # Hand-written: this check runs once per report in every push.
     existing = await fetch("SELECT reporter_id, version FROM reports WHERE id = ?", str(args.id))
     if existing:
@@ -117,7 +123,7 @@ async def create_report(ctx: MutationContext, args: CreateArgs) -> Outcome:
         args.observed_at, ctx.now, tolerance
     )
     index = await area_index(ctx.cache)
-    report = await Report.create(
+    report = Report(
         id=args.id,
         area_id=index.area_of(args.location.lon, args.location.lat),
         category_id=args.category,
@@ -132,9 +138,15 @@ async def create_report(ctx: MutationContext, args: CreateArgs) -> Outcome:
         show_name=args.show_name,
         private=args.private,
         field_versions={},
+        created_at=ctx.now,
+        updated_at=ctx.now,
     )
-    for position, sha in enumerate(photos):
-        await ReportPhoto.create(report=report, sha256=sha, position=position)
+    ctx.inserts.append(report)
+    ctx.inserts.extend(
+        ReportPhoto(report_id=report.id, sha256=sha, position=position)
+        for position, sha in enumerate(photos)
+    )
+    queued[str(args.id)] = str(ctx.caller.user.id)
     await record_change("report", str(report.id), report.version)
     code = "report.observed_at_implausible" if implausible else "ok"
     return applied(report, code=code)

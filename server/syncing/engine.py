@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from tortoise.exceptions import DBConnectionError, OperationalError, TransactionManagementError
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from server.accounts.auth import Caller
@@ -83,6 +86,7 @@ async def push(
             result = await apply_one(caller, client.id, by_seq[step.seq], settings, now, batch)
             results.append(result)
             client.last_seq = step.seq
+        await batch.flush_inserts()
         await write_changes(batch.changes)
         await StoredResult.bulk_create(batch.stored)
         client.last_seen_at = now
@@ -112,6 +116,17 @@ class Batch:
     changes: list[PendingChange] = field(default_factory=list)
     stored: list[StoredResult] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)
+    inserts: list[Model] = field(default_factory=list)
+
+    async def flush_inserts(self) -> None:
+        """Insert what deferred mutations queued, one bulk insert per table, parents
+        first (tables in the order they were first queued)."""
+        by_model: dict[type[Model], list[Model]] = {}
+        for row in self.inserts:
+            by_model.setdefault(type(row), []).append(row)
+        self.inserts.clear()
+        for model, rows in by_model.items():
+            await model.bulk_create(rows)
 
 
 async def apply_one(
@@ -124,10 +139,14 @@ async def apply_one(
 ) -> MutationResult:
     """Apply one mutation in its own savepoint; its result is stored with the batch."""
     refused_args: dict[str, Any] | None = None
+    spec = MUTATIONS.get(mutation.name)
+    deferred = spec is not None and spec.deferred
     try:
-        async with in_transaction():
+        if not deferred:
+            await batch.flush_inserts()  # this one may read what earlier ones queued
+        async with in_transaction() if not deferred else no_savepoint():
             with collecting_changes() as changes:
-                outcome = await run_handler(caller, client_id, mutation, settings, now, batch.cache)
+                outcome = await run_handler(caller, client_id, mutation, settings, now, batch)
             batch.changes.extend(changes)
             if outcome.status != "applied":
                 refused_args = mutation.args  # the losing value, kept for review
@@ -185,7 +204,7 @@ async def run_handler(
     mutation: Mutation,
     settings: Settings,
     now: datetime,
-    cache: dict[str, Any],
+    batch: Batch,
 ) -> Outcome:
     spec = MUTATIONS.get(mutation.name)
     if spec is None:
@@ -204,7 +223,8 @@ async def run_handler(
         device_created_at=mutation.created_at,
         now=now,
         settings=settings,
-        cache=cache,
+        cache=batch.cache,
+        inserts=batch.inserts,
     )
     return await spec.handler(context, args)
 
@@ -255,6 +275,11 @@ async def pull(
         last_seq=client.last_seq,
         server_time=now,
     )
+
+
+@asynccontextmanager
+async def no_savepoint() -> AsyncIterator[None]:
+    yield
 
 
 class LogRow(NamedTuple):

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+from tortoise.models import Model
 
 from server.accounts.auth import Caller
 from server.settings import Settings
@@ -30,6 +31,8 @@ class MutationContext:
     settings: Settings
     # Shared by the mutations of one push, for look-ups that a batch repeats.
     cache: dict[str, Any] = field(default_factory=dict)
+    # Rows a deferred mutation inserts; the engine writes them in bulk (see below).
+    inserts: list[Model] = field(default_factory=list)
 
 
 @dataclass
@@ -58,16 +61,27 @@ Handler = Callable[[MutationContext, Any], Awaitable[Outcome]]
 
 @dataclass(frozen=True)
 class MutationSpec:
+    """A registered mutation.
+
+    A ``deferred`` handler never writes itself: after all its checks it appends new
+    rows to ``ctx.inserts``, and the engine inserts them in bulk before the next
+    mutation that is not deferred and at the end of the batch. It then needs no
+    savepoint of its own, which makes a batch of 1,000 new reports several times
+    cheaper. Only handlers that insert new rows and change nothing else may be
+    deferred.
+    """
+
     name: str
     args_model: type[BaseModel]
     handler: Handler
+    deferred: bool = False
 
 
 MUTATIONS: dict[str, MutationSpec] = {}
 
 
 def mutation(
-    name: str, args_model: type[ArgsT]
+    name: str, args_model: type[ArgsT], deferred: bool = False
 ) -> Callable[[Callable[[MutationContext, ArgsT], Awaitable[Outcome]]], Handler]:
     """Register a handler for the mutation ``name``."""
 
@@ -76,7 +90,7 @@ def mutation(
     ) -> Handler:
         if name in MUTATIONS:
             raise RuntimeError(f"mutation {name!r} is registered twice")
-        MUTATIONS[name] = MutationSpec(name, args_model, handler)
+        MUTATIONS[name] = MutationSpec(name, args_model, handler, deferred)
         return handler
 
     return register
