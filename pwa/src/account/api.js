@@ -2,6 +2,7 @@
 import { requestJson } from '../api/http.js';
 import { refreshSession } from '../api/session.js';
 import { bindAccount } from '../app/account.js';
+import { requestSync } from '../sync/engine.js';
 import {
   assertionJson,
   creationOptions,
@@ -15,6 +16,7 @@ const post = (path, body = {}) => requestJson(path, { method: 'POST', body });
 async function adoptSession() {
   const user = await refreshSession();
   await bindAccount(user);
+  requestSync('signed in');
   return user;
 }
 
