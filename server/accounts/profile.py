@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import uuid
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import Field
 from quart import Response, current_app, jsonify
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from server.accounts.auth import (
@@ -19,6 +25,7 @@ from server.accounts.auth import (
 from server.accounts.models import ApiToken, Passkey, RecoveryCode, Session, User
 from server.accounts.passkeys import issue_recovery_codes
 from server.accounts.routes import Body, blueprint, me_json, passkey_json
+from server.core.db import MODEL_MODULES
 from server.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from server.core.validation import parse_body
 from server.reports.models import Confirmation, Report, Update
@@ -252,11 +259,68 @@ async def export() -> Any:
         ],
         "confirmations": [str(c.report_id) for c in confirmations],  # type: ignore[attr-defined]
     }
+    body["records"] = await records_about(user)
     response = jsonify(body)
     response.headers["Content-Disposition"] = (
         'attachment; filename="wegovnow-my-data.json"'
     )
     return response
+
+
+# Shown above in their own sections: the generic walk leaves them out.
+CURATED = {
+    ("reports", "reporter"),
+    ("report_updates", "author"),
+    ("report_confirmations", "user"),
+}
+
+
+def models_pointing_at_users() -> list[tuple[type[Model], str]]:
+    """Every (model, foreign key) outside accounts that names a person."""
+    found = []
+    for module_name in MODEL_MODULES:
+        if module_name == "server.accounts.models":
+            continue
+        module = importlib.import_module(module_name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, Model) or cls.__module__ != module_name:
+                continue
+            for fk in cls._meta.fk_fields:
+                field = cls._meta.fields_map[fk]
+                if getattr(field, "model_name", "") == "models.User":
+                    found.append((cls, fk))
+    return found
+
+
+async def records_about(user: User) -> dict[str, list[dict[str, Any]]]:
+    """Rows of every module that name the person, keyed ``table.field``.
+
+    Walking the models keeps the export complete as modules are added, without
+    this module knowing them.
+    """
+    records: dict[str, list[dict[str, Any]]] = {}
+    for cls, fk in models_pointing_at_users():
+        table = cls._meta.db_table
+        if (table, fk) in CURATED:
+            continue
+        rows = await cls.filter(**{f"{fk}_id": user.id}).values()
+        if rows:
+            records[f"{table}.{fk}"] = [plain(row) for row in rows]
+    return records
+
+
+def plain(row: dict[str, Any]) -> dict[str, Any]:
+    """JSON-ready values; bytes (keys, hashes) are left out."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, bytes | bytearray):
+            continue
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, uuid.UUID | Decimal):
+            value = str(value)
+        out[key] = value
+    return out
 
 
 @blueprint.delete("/api/me")

@@ -162,6 +162,32 @@ async def test_a_person_downloads_all_their_data(app: Quart) -> None:
     assert data["account"]["name"] == "Rita"
     assert [r["id"] for r in data["reports"]] == [report_id]
     assert len(data["passkeys"]) == 1 and data["recovery_codes_left"] == 10
+    assert [c["id"] for c in data["records"]["sync_clients.user"]] == [
+        "client-guest-001"
+    ]
+
+
+async def test_the_export_holds_what_other_modules_keep_about_the_person(
+    app: Quart,
+) -> None:
+    from tests.proposals.builders import make_place
+
+    browser = Browser(app)
+    await browser.sign_up("Rita")
+    place = await make_place()
+    await browser.post(
+        "/api/proposals/initiatives",
+        {
+            "area_id": str(place.area.id),
+            "policy_id": str(place.policy.id),
+            "name": "Trees",
+            "content": "Plant",
+        },
+    )
+
+    records = (await (await browser.get("/api/me/export")).get_json())["records"]
+
+    assert len(records["proposal_initiators.member"]) == 1
 
 
 async def test_deleting_an_account_keeps_public_reports_without_identity(
