@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
 from quart import Quart
 
 from server.app import create_app
@@ -139,3 +140,30 @@ async def test_rate_limits_off_lets_everything_through(
         answers = {await login_options(unlimited, "203.0.113.5") for _ in range(6)}
 
     assert answers == {200}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "group"),
+    [
+        ("POST", "/api/auth/passkeys/login/verify", "signin"),
+        ("POST", "/api/auth/recovery", "signin"),
+        ("GET", "/signin/abc", "signin"),
+        ("POST", "/api/sync/push", "reports"),
+        ("PUT", "/api/media/" + "0" * 64, "uploads"),
+        ("POST", "/api/uploads", "uploads"),
+        ("POST", "/api/push/subscriptions", "push_subscriptions"),
+        ("PUT", "/api/push/subscription", "push_subscriptions"),
+    ],
+)
+def test_each_sensitive_route_counts_against_its_limit(
+    method: str, path: str, group: str
+) -> None:
+    from server.core.limits import LIMITED
+
+    matched = next(
+        g
+        for g, methods, pattern in LIMITED
+        if method in methods and pattern.search(path)
+    )
+
+    assert matched == group
