@@ -72,6 +72,41 @@ async def invite() -> Any:
     )
 
 
+@blueprint.get("/api/admin/invitations")
+async def list_invitations() -> Any:
+    """Invitations still open: neither used nor expired nor withdrawn."""
+    require_admin()
+    rows = await Invitation.filter(used_at=None, expires_at__gt=utcnow()).order_by(
+        "expires_at"
+    )
+    return jsonify(
+        [
+            {
+                "id": row.id[:16],
+                "role": row.role,
+                "departments": row.departments,
+                "areas": row.areas,
+                "expires_at": row.expires_at.isoformat(),
+            }
+            for row in rows
+        ]
+    )
+
+
+@blueprint.delete("/api/admin/invitations/<invitation_id>")
+async def withdraw_invitation(invitation_id: str) -> Any:
+    """Withdraw an open invitation: its link stops working at once."""
+    require_admin()
+    if len(invitation_id) != 16:
+        raise NotFound("invitation.not_found")
+    withdrawn = await Invitation.filter(
+        id__startswith=invitation_id, used_at=None, expires_at__gt=utcnow()
+    ).update(expires_at=utcnow())
+    if withdrawn == 0:
+        raise NotFound("invitation.not_found")
+    return "", 204
+
+
 @blueprint.get("/api/admin/users")
 async def list_users() -> Any:
     require_admin()

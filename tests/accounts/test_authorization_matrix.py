@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from quart import Quart
 from quart.testing import QuartClient
 
 from server.accounts.auth import create_api_token, digest, new_secret, utcnow
-from server.accounts.models import Passkey, Session, User
+from server.accounts.models import Invitation, Passkey, Session, User
 from server.media.models import Upload
 from server.proposals.models import Initiative, Suggestion
 from server.reports.models import Report
@@ -112,6 +113,8 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("GET", "/api/admin/users", None, (401, 403, 403, 403, 403, 200)),
     ("PUT", "/api/admin/users/{user}/role", {"role": "volunteer"}, (401, 403, 403, 403, 403, 200)),
     ("POST", "/api/admin/invitations", {}, (401, 403, 403, 403, 403, 201)),
+    ("GET", "/api/admin/invitations", None, (401, 403, 403, 403, 403, 200)),
+    ("DELETE", "/api/admin/invitations/{invitation}", None, (401, 403, 403, 403, 403, 204)),
 ]
 # fmt: on
 
@@ -202,6 +205,10 @@ async def world(app: Quart) -> dict[str, Any]:
         "/api/sync/push",
         {"protocol": 1, "client_id": "client-a-000001", "mutations": []},
     )
+    invitation = new_secret()
+    await Invitation.create(
+        id=digest(invitation), expires_at=utcnow() + timedelta(hours=1)
+    )
     place = await make_place()
     proposal = await (
         await actors["resident_a"].call(
@@ -234,6 +241,7 @@ async def world(app: Quart) -> dict[str, Any]:
         "sha": "0" * 64,
         "secret": "not-a-link",
         "area": str(uuid.uuid4()),
+        "invitation": digest(invitation)[:16],
         "unit": str(place.unit.id),
         "policy": str(place.policy.id),
         "proposal_area": str(place.area.id),

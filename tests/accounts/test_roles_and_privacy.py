@@ -242,3 +242,19 @@ def test_the_first_admin_is_made_with_the_command(tmp_path: Path) -> None:
 
     created = json.loads(result.stdout)
     assert created["token"].startswith("wgn_") and "/signin/" in created["signin_url"]
+
+
+async def test_a_withdrawn_invitation_stops_working(app: Quart) -> None:
+    admin = await make_person(app, "admin", "Ada")
+    secret = await invitation(admin)
+    listed = await (await admin.get("/api/admin/invitations")).get_json()
+
+    withdrawn = await admin.client().delete(
+        f"/api/admin/invitations/{listed[0]['id']}", headers=admin.headers
+    )
+    used = await Browser(app).post(
+        "/api/auth/passkeys/register/options", {"invitation": secret}
+    )
+
+    assert withdrawn.status_code == 204
+    assert used.status_code == 400
