@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DATA_DIR ?= ./var
 STAMP := $(VENV)/.installed
+# Push needs a contact address for the push services; a real deployment sets its own.
+export WEGOVNOW_VAPID_SUBJECT ?= mailto:webmaster@wegovnow.example.org
 
 .PHONY: install run test bench clean pwa chromium
 

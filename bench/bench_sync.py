@@ -63,7 +63,12 @@ def raw_sqlite_insert(folder: Path) -> float:
 
 
 async def app_push_and_pull(folder: Path, database_url: str) -> tuple[float, float]:
-    settings = Settings(data_dir=folder / "data", database_url=database_url, rate_limits="off")
+    settings = Settings(
+        data_dir=folder / "data",
+        database_url=database_url,
+        rate_limits="off",
+        vapid_subject="mailto:bench@wegovnow.example.org",
+    )
     app = create_app(settings)
     async with app.test_app():
         activate(app.config["DB"])

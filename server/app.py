@@ -18,6 +18,7 @@ from server.core.housekeeping import housekeeping_loop
 from server.core.limits import install_rate_limits
 from server.media.store import MediaStore
 from server.proposals.scheduler import install as install_proposals_scheduler
+from server.push.service import start_push, stop_push
 from server.settings import Settings
 from sync import PROTOCOL_VERSION
 
@@ -52,10 +53,11 @@ def create_app(settings: Settings | None = None) -> Quart:
     from server.media.routes import blueprint as media
     from server.media.uploads import blueprint as uploads
     from server.proposals.routes import blueprint as proposals
+    from server.push.routes import blueprint as push
     from server.reports.routes import blueprint as reports
     from server.syncing.routes import blueprint as sync_routes
 
-    for blueprint in (accounts, areas, reports, media, uploads, proposals, sync_routes):
+    for blueprint in (accounts, areas, reports, media, uploads, proposals, push, sync_routes):
         app.register_blueprint(blueprint)
 
     app.before_serving(start)
@@ -78,12 +80,14 @@ async def start() -> None:
     current_app.config["TASKS"] = [
         asyncio.create_task(housekeeping_loop(settings, current_app.config["MEDIA_STORE"]))
     ]
+    await start_push(current_app)  # type: ignore[arg-type]
     log.info("serving with database %s", settings.resolved_database_url.split("@")[-1])
 
 
 async def stop() -> None:
     for task in current_app.config.pop("TASKS", []):
         task.cancel()
+    await stop_push(current_app)  # type: ignore[arg-type]
     context = current_app.config.pop("DB", None)
     if context is not None:
         await context.close_connections()

@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_data_dir(tick)
     tick.set_defaults(handler=cmd_proposals_tick)
 
+    push = commands.add_parser("push", help="Web Push delivery")
+    push_commands = push.add_subparsers(dest="push_command")
+    deliver = push_commands.add_parser("deliver", help="send queued notifications")
+    deliver.add_argument("--once", action="store_true", help="stop when nothing is due")
+    add_data_dir(deliver)
+    deliver.set_defaults(handler=cmd_push_deliver)
+
     schema = commands.add_parser("schema", help="print the sync wire format as JSON Schema")
     schema.set_defaults(handler=cmd_schema)
     return parser
@@ -88,6 +95,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if problem := vapid_problem(settings):
+        print(problem, file=sys.stderr)
+        return 2
     config = Config()
     config.bind = [f"{settings.host}:{settings.port}"]
     config.accesslog = None
@@ -164,6 +174,39 @@ def cmd_proposals_tick(args: argparse.Namespace) -> int:
             now = now.replace(tzinfo=timezone.utc)
     report = with_database(settings_from(args), lambda: tick(now))
     print(json.dumps(report.as_json()))
+
+def vapid_problem(settings: Settings) -> str | None:
+    from server.push.rules import check_vapid_subject
+
+    try:
+        check_vapid_subject(settings.vapid_subject)
+    except ValueError as error:
+        return f"wegovnow: {error}"
+    return None
+
+
+def cmd_push_deliver(args: argparse.Namespace) -> int:
+    """Send what is due: once, or until SIGINT/SIGTERM (beside or instead of the app's worker)."""
+    from server.push.service import load_vapid
+    from server.push.worker import Worker
+
+    settings = settings_from(args)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if problem := vapid_problem(settings):
+        print(problem, file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        worker = Worker(settings, load_vapid(settings))
+        if args.once:
+            return await worker.run(once=True)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(worker.stop()))
+        return await worker.run()
+
+    sent = with_database(settings, work)
+    print(f"sent {sent} push messages")
     return 0
 
 

@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     challenge_seconds: int = Field(default=300, ge=10, le=300)
     invitation_hours: int = Field(default=72, ge=1, le=24 * 30)
 
+    vapid_subject: str = ""
+    push_allow_loopback: bool = False
+    push_worker: bool = True
+    push_concurrency: int = Field(default=16, ge=1, le=256)
+    push_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    push_ttl_seconds: int = Field(default=24 * 3600, ge=1, le=28 * 24 * 3600)
+    push_max_attempts: int = Field(default=8, ge=1, le=50)
+
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = (
         '&copy; <a href="https://www.openstreetmap.org/copyright">'
@@ -98,6 +106,14 @@ class Settings(BaseSettings):
     @property
     def trusted_proxy_addresses(self) -> frozenset[str]:
         return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
+
+    @field_validator("vapid_subject")
+    @classmethod
+    def _real_vapid_subject(cls, value: str) -> str:
+        """Empty is caught when the app starts; a wrong value as soon as it is read."""
+        from server.push.rules import check_vapid_subject
+
+        return check_vapid_subject(value) if value else value
 
     @property
     def resolved_database_url(self) -> str:

@@ -51,6 +51,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         database_url=database_url,
         public_url="http://localhost",
         rate_limits="off",
+        vapid_subject="mailto:push-tests@wegovnow.example.org",
     )
 
 

@@ -45,6 +45,7 @@ class LiveServer:
             **os.environ,
             "WEGOVNOW_PUBLIC_URL": f"http://localhost:{self.port}",
             "WEGOVNOW_RATE_LIMITS": "off",
+            "WEGOVNOW_VAPID_SUBJECT": "mailto:tests@wegovnow.example.org",
             **(env or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None

@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "server.syncing.models",
     "server.areas.models",
     "server.proposals.models",
+    "server.push.models",
 ]
 
 # WAL lets readers go on while one writer commits; the busy timeout makes a second

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.areas.routes import area_index
 from server.core.sql import fetch
+from server.push.events import enqueue_report_event
 from server.reports.models import Category, Confirmation, Report, ReportPhoto, Update
 from server.reports.states import can_transition, state_type
 from server.reports.views import may_see, row_of
@@ -148,6 +149,7 @@ async def create_report(ctx: MutationContext, args: CreateArgs) -> Outcome:
     )
     queued[str(args.id)] = str(ctx.caller.user.id)
     await record_change("report", str(report.id), report.version)
+    await enqueue_report_event("created", report, ctx.caller.user.id, cache=ctx.cache)
     code = "report.observed_at_implausible" if implausible else "ok"
     return applied(report, code=code)
 
@@ -242,6 +244,7 @@ async def set_state(ctx: MutationContext, args: SetStateArgs) -> Outcome:
     bump(report, ["state"] if changed else [])
     await report.save()
     await record_change("report", str(report.id), report.version)
+    await enqueue_report_event("state" if changed else "update", report, ctx.caller.user.id)
     return applied(report)
 
 
@@ -349,6 +352,7 @@ async def add_update(ctx: MutationContext, args: AddUpdateArgs) -> Outcome:
     bump(report, ["state"] if new_state else [])
     await report.save()
     await record_change("report", str(report.id), report.version)
+    await enqueue_report_event("state" if new_state else "update", report, ctx.caller.user.id)
     return Outcome("applied", "report", str(report.id), report.version)
 
 

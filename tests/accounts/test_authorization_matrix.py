@@ -22,6 +22,7 @@ from server.accounts.auth import create_api_token, digest, new_secret, utcnow
 from server.accounts.models import Invitation, Passkey, Session, User
 from server.media.models import Upload
 from server.proposals.models import Initiative, Suggestion
+from server.push.models import PushSubscription
 from server.reports.models import Report
 from server.syncing.models import ConflictRecord
 from tests.helpers import new_report_args
@@ -32,6 +33,7 @@ ROLES = ("anonymous", "resident_a", "resident_b", "volunteer", "staff", "admin")
 ORIGIN = "http://localhost"
 
 SAME = "same for everyone"
+PUSH_ENDPOINT = "https://push.example.org/send/resident-a"
 # (method, path, body, answers in ROLES order); "mutation:<name>" runs a sync mutation.
 # fmt: off
 MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
@@ -97,6 +99,12 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("POST", "/api/auth/recovery", {"code": "aaaa-bbbb-cccc"}, (401, 401, 401, 401, 401, 401)),
     ("POST", "/api/auth/logout", {}, (401, 204, 204, 204, 204, 204)),
     ("GET", "/signin/{secret}", None, (302, 302, 302, 302, 302, 302)),
+    ("GET", "/api/push/key", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/push/subscriptions", None, (401, 200, 200, 200, 200, 200)),
+    ("POST", "/api/push/subscriptions", {"endpoint": "https://push.example.org/x", "keys": {"p256dh": "AAAA", "auth": "AAAA"}}, (401, 400, 400, 400, 400, 400)),
+    ("DELETE", "/api/push/subscriptions", {"endpoint": "{push_endpoint}"}, (401, 204, 404, 404, 404, 404)),
+    ("GET", "/api/push/preferences", None, (401, 200, 200, 200, 200, 200)),
+    ("PUT", "/api/push/preferences", {"timezone": "Europe/Rome"}, (401, 200, 200, 200, 200, 200)),
     ("GET", "/api/me", None, (401, 200, 200, 200, 200, 200)),
     ("PATCH", "/api/me", {"name": "New name"}, (401, 200, 200, 200, 200, 200)),
     ("DELETE", "/api/me", {"confirm": True}, (401, 204, 204, 204, 204, 204)),
@@ -205,6 +213,9 @@ async def world(app: Quart) -> dict[str, Any]:
         "/api/sync/push",
         {"protocol": 1, "client_id": "client-a-000001", "mutations": []},
     )
+    await PushSubscription.create(
+        id=uuid.uuid4(), user=a, endpoint=PUSH_ENDPOINT, p256dh="-", auth="-"
+    )
     invitation = new_secret()
     await Invitation.create(
         id=digest(invitation), expires_at=utcnow() + timedelta(hours=1)
@@ -241,6 +252,7 @@ async def world(app: Quart) -> dict[str, Any]:
         "sha": "0" * 64,
         "secret": "not-a-link",
         "area": str(uuid.uuid4()),
+        "push_endpoint": PUSH_ENDPOINT,
         "invitation": digest(invitation)[:16],
         "unit": str(place.unit.id),
         "policy": str(place.policy.id),

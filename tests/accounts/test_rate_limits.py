@@ -133,6 +133,27 @@ async def test_uploads_are_limited(app: Quart, settings: Settings) -> None:
     assert answers == [400, 429]
 
 
+async def test_push_subscriptions_are_limited(app: Quart, settings: Settings) -> None:
+    from tests.conftest import make_person
+
+    body = {
+        "endpoint": "https://push.example.org/x",
+        "keys": {"p256dh": "AAAA", "auth": "AAAA"},
+    }
+    async with limited_app(settings, rate_limit_push_subscriptions="1/60") as limited:
+        person = await make_person(limited, "resident", "Rita")
+        answers = [
+            (
+                await limited.test_client().post(
+                    "/api/push/subscriptions", json=body, headers=person.headers
+                )
+            ).status_code
+            for _ in range(2)
+        ]
+
+    assert answers == [400, 429]
+
+
 async def test_rate_limits_off_lets_everything_through(
     app: Quart, settings: Settings
 ) -> None:

@@ -36,6 +36,7 @@ class SyncMachine(RuleBasedStateMachine):
             data_dir=self.folder / "data",
             database_url=f"sqlite://{self.folder / 'machine.sqlite3'}",
             rate_limits="off",
+            vapid_subject="mailto:push-tests@wegovnow.example.org",
         )
         self.created: list[str] = []
         self.deleted: set[str] = set()

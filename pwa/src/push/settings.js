@@ -1,0 +1,112 @@
+// The notifications settings screen: topics for this device, quiet hours for the
+// person. The browser's permission prompt appears only after "Notify me" is
+// tapped, never on its own.
+//
+// Message keys it needs in locales/<lang>.json: push.title, push.unsupported,
+// push.enable, push.disable, push.denied, push.topic.my_reports,
+// push.topic.new_reports, push.quiet, push.quiet_from, push.quiet_to, push.save,
+// push.saved.
+import { h, mount } from '../ui/dom.js';
+import { t } from '../i18n/i18n.js';
+import { requestJson } from '../api/http.js';
+import {
+  disableNotifications,
+  enableNotifications,
+  pushSupported,
+  saveSubscription,
+} from './subscription.js';
+
+async function currentEndpoint() {
+  const registration = await navigator.serviceWorker.ready;
+  return (await registration.pushManager.getSubscription())?.endpoint ?? null;
+}
+
+async function thisDevice() {
+  const endpoint = await currentEndpoint();
+  if (!endpoint || Notification.permission !== 'granted') return null;
+  const mine = await requestJson('/api/push/subscriptions');
+  return mine.find((s) => s.endpoint === endpoint) ?? null;
+}
+
+function topicBox(name, checked) {
+  return h(
+    'label',
+    { class: 'check' },
+    h('input', { type: 'checkbox', name, checked, testid: `topic-${name}` }),
+    ' ',
+    t(`push.topic.${name}`),
+  );
+}
+
+function quietFields(preferences) {
+  const quiet = preferences.quiet_hours;
+  return h(
+    'fieldset',
+    {},
+    h('legend', {}, t('push.quiet')),
+    h('label', {}, t('push.quiet_from'), ' ',
+      h('input', { type: 'time', name: 'quiet_start', value: quiet?.start ?? '', testid: 'quiet-start' })),
+    h('label', {}, t('push.quiet_to'), ' ',
+      h('input', { type: 'time', name: 'quiet_end', value: quiet?.end ?? '', testid: 'quiet-end' })),
+  );
+}
+
+function readForm(form) {
+  const data = new FormData(form);
+  const topics = ['my_reports', 'new_reports'].filter((name) => data.get(name));
+  const start = data.get('quiet_start');
+  const end = data.get('quiet_end');
+  return {
+    topics,
+    preferences: {
+      quiet_hours: start && end ? { start, end } : null,
+      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    },
+  };
+}
+
+export async function pushSettingsScreen(outlet) {
+  if (!pushSupported()) {
+    mount(outlet, h('p', { role: 'status' }, t('push.unsupported')));
+    return undefined;
+  }
+  const [device, preferences] = await Promise.all([
+    thisDevice(),
+    requestJson('/api/push/preferences'),
+  ]);
+  const status = h('p', { role: 'status', testid: 'push-status' });
+  const topics = device?.topics ?? ['my_reports'];
+  const form = h(
+    'form',
+    {
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const chosen = readForm(form);
+        await requestJson('/api/push/preferences', { method: 'PUT', body: chosen.preferences });
+        const saved = device
+          ? await saveSubscription({ topics: chosen.topics })
+          : await enableNotifications({ topics: chosen.topics });
+        status.textContent = saved ? t('push.saved') : t('push.denied');
+      },
+    },
+    h('h1', {}, t('push.title')),
+    topicBox('my_reports', topics.includes('my_reports')),
+    topicBox('new_reports', topics.includes('new_reports')),
+    quietFields(preferences),
+    h('button', { type: 'submit', class: 'btn', testid: 'push-save' },
+      device ? t('push.save') : t('push.enable')),
+    device &&
+      h('button', {
+        type: 'button',
+        class: 'btn btn--secondary',
+        testid: 'push-disable',
+        onclick: async () => {
+          await disableNotifications();
+          status.textContent = t('push.disable');
+        },
+      }, t('push.disable')),
+    status,
+  );
+  mount(outlet, form);
+  return undefined;
+}

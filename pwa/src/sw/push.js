@@ -1,0 +1,103 @@
+// Web Push in the service worker. Every push shows a notification (iOS revokes
+// subscriptions that receive silent pushes); a click opens the report in the app;
+// a changed subscription is renewed and sent to the server.
+const FALLBACK = { title: 'WeGovNow', body: '', url: '/', tag: 'wegovnow' };
+
+/** The message the server sent, or a neutral one if it cannot be read. */
+export function readMessage(event) {
+  try {
+    const data = event.data?.json() ?? {};
+    return {
+      id: String(data.id ?? ''),
+      title: String(data.title || FALLBACK.title),
+      body: String(data.body ?? ''),
+      url: sameOriginPath(data.url, self.location.origin),
+      tag: String(data.tag || data.id || FALLBACK.tag),
+    };
+  } catch {
+    return { ...FALLBACK, id: '' };
+  }
+}
+
+/** Only paths of this app may be opened: anything else becomes the start page. */
+export function sameOriginPath(url, origin) {
+  try {
+    const resolved = new URL(url || '/', origin);
+    return resolved.origin === origin ? resolved.pathname + resolved.search : '/';
+  } catch {
+    return '/';
+  }
+}
+
+function showMessage(self, message) {
+  return self.registration.showNotification(message.title, {
+    body: message.body,
+    // One notification per report: a later change replaces the earlier one, and
+    // a message sent twice after a server crash shows once.
+    tag: message.tag,
+    renotify: true,
+    icon: '/icons/icon-192.png',
+    badge: '/icons/icon-192.png',
+    data: { url: message.url, id: message.id },
+  });
+}
+
+async function openInApp(self, path) {
+  const target = new URL(path, self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  for (const client of windows) {
+    if (new URL(client.url).origin !== self.location.origin) continue;
+    const focused = await client.focus();
+    return (focused ?? client).navigate(target);
+  }
+  return self.clients.openWindow(target);
+}
+
+function toUint8(base64url) {
+  const text = atob(base64url.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+/** Subscribe again with the server's key and hand the subscription to the server. */
+export async function renewSubscription(self, oldSubscription = null) {
+  const key = await (await fetch('/api/push/key', { credentials: 'same-origin' })).json();
+  const subscription = await self.registration.pushManager.subscribe({
+    userVisibleOnly: true,
+    applicationServerKey: toUint8(key.public_key),
+  });
+  const me = await fetch('/api/me', { credentials: 'same-origin' });
+  if (!me.ok) return subscription; // signed out: the app sends it at next start
+  const { csrf_token: csrf } = await me.json();
+  const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf ?? '' };
+  await fetch('/api/push/subscriptions', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers,
+    body: JSON.stringify(subscription.toJSON()),
+  });
+  if (oldSubscription && oldSubscription.endpoint !== subscription.endpoint) {
+    await fetch('/api/push/subscriptions', {
+      method: 'DELETE',
+      credentials: 'same-origin',
+      headers,
+      body: JSON.stringify({ endpoint: oldSubscription.endpoint }),
+    });
+  }
+  return subscription;
+}
+
+export function installPushHandlers(self) {
+  self.addEventListener('push', (event) => {
+    event.waitUntil(showMessage(self, readMessage(event)));
+  });
+
+  self.addEventListener('notificationclick', (event) => {
+    event.notification.close();
+    const path = sameOriginPath(event.notification.data?.url, self.location.origin);
+    event.waitUntil(openInApp(self, path));
+  });
+
+  self.addEventListener('pushsubscriptionchange', (event) => {
+    event.waitUntil(renewSubscription(self, event.oldSubscription ?? null));
+  });
+}

@@ -1,0 +1,173 @@
+"""Checking and storing the PushSubscription a browser hands over."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import socket
+import uuid
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.accounts.auth import Caller
+from server.core.errors import BadRequest
+from server.push.models import PushSubscription, PushTopic
+from server.push.rules import EndpointRefused, address_allowed, parse_endpoint
+
+TOPICS = ("my_reports", "new_reports")
+
+
+class Keys(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    p256dh: str = Field(max_length=100)
+    auth: str = Field(max_length=32)
+
+
+class SubscriptionIn(BaseModel):
+    """The browser's ``PushSubscription.toJSON()``, plus what this device wants."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    endpoint: str = Field(max_length=1024)
+    keys: Keys
+    expirationTime: float | None = None  # noqa: N815 (the browser's spelling)
+    client_id: str | None = Field(default=None, min_length=8, max_length=64)
+    topics: list[str] | None = Field(default=None, max_length=16)
+    categories: list[str] | None = Field(default=None, max_length=100)
+    area: tuple[float, float, float, float] | None = None
+
+
+class EndpointIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    endpoint: str = Field(max_length=1024)
+
+
+def decode_b64url(value: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        raise BadRequest("push.keys_invalid") from None
+
+
+def check_keys(keys: Keys) -> None:
+    """``p256dh`` must be a point on P-256 and ``auth`` 16 bytes (RFC 8291)."""
+    point = decode_b64url(keys.p256dh)
+    if len(decode_b64url(keys.auth)) != 16 or len(point) != 65:
+        raise BadRequest("push.keys_invalid")
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError:
+        raise BadRequest("push.keys_invalid") from None
+
+
+async def check_endpoint(endpoint: str, allow_loopback: bool) -> None:
+    """Refuse an endpoint that is not https or whose host is not a public address.
+
+    Every address the name resolves to must be public: a name with one public and one
+    private address could be steered to the private one. The worker checks the address
+    again when it connects (DNS can change meanwhile).
+    """
+    try:
+        parts = parse_endpoint(endpoint, allow_loopback)
+    except EndpointRefused as refused:
+        raise BadRequest(refused.code, {"endpoint": endpoint[:80]}) from None
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await asyncio.wait_for(
+            loop.getaddrinfo(parts.host, parts.port, type=socket.SOCK_STREAM), 5
+        )
+    except (OSError, asyncio.TimeoutError):
+        raise BadRequest("push.endpoint_unresolvable", {"host": parts.host[:80]}) from None
+    addresses = {info[4][0] for info in infos}
+    if not addresses or not all(address_allowed(a, allow_loopback) for a in addresses):
+        raise BadRequest("push.endpoint_not_public", {"host": parts.host[:80]})
+
+
+def check_topics(body: SubscriptionIn) -> None:
+    for topic in body.topics or []:
+        if topic not in TOPICS:
+            raise BadRequest("push.unknown_topic", {"topic": topic[:40]})
+    if body.area is not None:
+        min_lon, min_lat, max_lon, max_lat = body.area
+        if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+            raise BadRequest("push.bad_area")
+
+
+def default_topics(caller: Caller) -> list[str]:
+    """Staff hear of new reports unless they say otherwise; everybody of their own."""
+    return list(TOPICS) if caller.is_staff else ["my_reports"]
+
+
+async def save_subscription(caller: Caller, body: SubscriptionIn) -> tuple[PushSubscription, bool]:
+    """Create or refresh the subscription of this browser; answer it and whether it is new.
+
+    An endpoint belongs to one browser: when another account signs in there, the
+    subscription moves to that account with the topics it chooses.
+    """
+    existing = await PushSubscription.get_or_none(endpoint=body.endpoint)
+    moved = existing is not None and existing.user_id != caller.user.id  # type: ignore[attr-defined]
+    keep = existing is not None and not moved
+    topics = body.topics if body.topics is not None else (
+        existing.topics if keep and existing else default_topics(caller)
+    )
+    fields: dict[str, Any] = {
+        "user_id": caller.user.id,
+        "client_id": body.client_id or (existing.client_id if keep and existing else None),
+        "p256dh": body.keys.p256dh,
+        "auth": body.keys.auth,
+        "topics": sorted(set(topics)),
+        "categories": body.categories if body.categories is not None else (
+            existing.categories if keep and existing else []
+        ),
+        "area": list(body.area) if body.area is not None else (
+            existing.area if keep and existing and body.topics is None else None
+        ),
+    }
+    if existing is None:
+        subscription = await PushSubscription.create(id=uuid.uuid4(), endpoint=body.endpoint, **fields)
+    else:
+        subscription = existing
+        subscription.update_from_dict(fields)
+        await subscription.save()
+    await index_topics(subscription)
+    return subscription, existing is None
+
+
+async def index_topics(subscription: PushSubscription) -> None:
+    await PushTopic.filter(subscription=subscription).delete()
+    box = subscription.area or [None, None, None, None]
+    rows = []
+    for topic in subscription.topics:
+        categories: list[str | None] = [None]
+        if topic == "new_reports" and subscription.categories:
+            categories = list(subscription.categories)
+        for category in categories:
+            rows.append(
+                PushTopic(
+                    subscription=subscription, topic=topic, category=category,
+                    min_lon=box[0] if topic == "new_reports" else None,
+                    min_lat=box[1] if topic == "new_reports" else None,
+                    max_lon=box[2] if topic == "new_reports" else None,
+                    max_lat=box[3] if topic == "new_reports" else None,
+                )
+            )
+    if rows:
+        await PushTopic.bulk_create(rows)
+
+
+def subscription_json(subscription: PushSubscription) -> dict[str, Any]:
+    return {
+        "id": str(subscription.id),
+        "endpoint": subscription.endpoint,
+        "client_id": subscription.client_id,
+        "topics": subscription.topics,
+        "categories": subscription.categories,
+        "area": subscription.area,
+        "created_at": subscription.created_at.isoformat(),
+        "last_sent_at": subscription.last_sent_at.isoformat() if subscription.last_sent_at else None,
+    }

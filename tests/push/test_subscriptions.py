@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from quart import Quart
+
+from server.push.models import PushSubscription
+from tests.conftest import Person
+from tests.push.conftest import subscribe
+from tests.push.receiver import Receiver
+
+
+async def post(person: Person, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    response = await person.post("/api/push/subscriptions", json=body)
+    return response.status_code, await response.get_json()
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "code"),
+    [
+        ("https://10.1.2.3/push/a", "push.endpoint_not_public"),
+        ("https://192.168.0.10/push/a", "push.endpoint_not_public"),
+        ("https://169.254.169.254/latest/meta-data", "push.endpoint_not_public"),
+        ("https://[fd00::1]/push/a", "push.endpoint_not_public"),
+        ("https://localhost/push/a", "push.endpoint_not_public"),
+        ("https://224.0.0.1/push/a", "push.endpoint_not_public"),
+        ("http://fcm.googleapis.com/fcm/send/a", "push.endpoint_not_https"),
+        ("http://10.1.2.3/push/a", "push.endpoint_not_https"),
+        ("file:///etc/passwd", "push.endpoint_invalid"),
+        ("https://user:pw@push.example.org/a", "push.endpoint_invalid"),
+        ("https://no-such-host.invalid/push/a", "push.endpoint_unresolvable"),
+    ],
+)
+async def test_private_or_non_https_endpoint_is_refused_at_subscription(
+    app: Quart, resident: Person, receiver: Receiver, endpoint: str, code: str
+) -> None:
+    app.config["SETTINGS"].push_allow_loopback = False
+    body = {**receiver.new_device().subscription(receiver.base_url), "endpoint": endpoint}
+
+    status, answer = await post(resident, body)
+
+    assert (status, answer["error"]["code"]) == (400, code)
+    assert await PushSubscription.all().count() == 0
+
+
+async def test_loopback_http_endpoint_is_refused_unless_the_setting_allows_it(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    app.config["SETTINGS"].push_allow_loopback = False
+
+    status, answer = await post(resident, receiver.new_device().subscription(receiver.base_url))
+
+    assert (status, answer["error"]["code"]) == (400, "push.endpoint_not_https")
+
+
+async def test_keys_that_are_not_a_p256_point_and_a_16_byte_secret_are_refused(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    body = receiver.new_device().subscription(receiver.base_url)
+    body["keys"]["p256dh"] = body["keys"]["p256dh"][:-4] + "AAAA"
+
+    status, answer = await post(resident, body)
+
+    assert (status, answer["error"]["code"]) == (400, "push.keys_invalid")
+
+
+async def test_staff_follow_new_reports_by_default_and_residents_their_own(
+    app: Quart, resident: Person, staff: Person, receiver: Receiver
+) -> None:
+    await subscribe(resident, receiver)
+    await subscribe(staff, receiver)
+
+    mine = await (await resident.get("/api/push/subscriptions")).get_json()
+    theirs = await (await staff.get("/api/push/subscriptions")).get_json()
+
+    assert mine[0]["topics"] == ["my_reports"]
+    assert theirs[0]["topics"] == ["my_reports", "new_reports"]
+
+
+async def test_subscribing_again_keeps_the_chosen_topics(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    device = await subscribe(resident, receiver, topics=["new_reports"], categories=["pothole"])
+
+    status, answer = await post(resident, device.subscription(receiver.base_url))
+
+    assert status == 200
+    assert (answer["topics"], answer["categories"]) == (["new_reports"], ["pothole"])
+
+
+async def test_an_endpoint_moves_to_the_account_now_signed_in_on_that_browser(
+    app: Quart, resident: Person, other_resident: Person, receiver: Receiver
+) -> None:
+    device = await subscribe(resident, receiver)
+
+    await post(other_resident, device.subscription(receiver.base_url))
+
+    assert await PushSubscription.filter(user_id=other_resident.user.id).count() == 1
+    assert await PushSubscription.filter(user_id=resident.user.id).count() == 0
+
+
+async def test_delete_removes_only_the_callers_own_subscription(
+    app: Quart, resident: Person, other_resident: Person, receiver: Receiver
+) -> None:
+    device = await subscribe(resident, receiver)
+    endpoint = {"endpoint": receiver.base_url + device.path}
+
+    foreign = await other_resident.client().delete("/api/push/subscriptions", headers=other_resident.headers, json=endpoint)
+    own = await resident.client().delete("/api/push/subscriptions", headers=resident.headers, json=endpoint)
+
+    assert (foreign.status_code, own.status_code) == (404, 204)
+    assert await PushSubscription.all().count() == 0
+
+
+async def test_unknown_topic_is_refused(app: Quart, resident: Person, receiver: Receiver) -> None:
+    body = {**receiver.new_device().subscription(receiver.base_url), "topics": ["everything"]}
+
+    status, answer = await post(resident, body)
+
+    assert (status, answer["error"]["code"]) == (400, "push.unknown_topic")
+
+
+async def test_subscribing_needs_a_signed_in_person(app: Quart, receiver: Receiver) -> None:
+    response = await app.test_client().post("/api/push/subscriptions", json=receiver.new_device().subscription(receiver.base_url))
+
+    assert response.status_code == 401
+
+
+async def test_quiet_hours_are_kept_per_person(app: Quart, resident: Person) -> None:
+    body = {"quiet_hours": {"start": "22:00", "end": "07:00"}, "timezone": "Europe/Rome"}
+
+    await resident.put("/api/push/preferences", json=body)
+    answer = await (await resident.get("/api/push/preferences")).get_json()
+
+    assert answer == body
+
+
+async def test_quiet_hours_must_be_clock_times(app: Quart, resident: Person) -> None:
+    response = await resident.put("/api/push/preferences", json={"quiet_hours": {"start": "25:00", "end": "07:00"}})
+
+    assert (await response.get_json())["error"]["code"] == "push.bad_quiet_hours"
+
+
+async def test_the_public_key_is_served_for_push_manager_subscribe(app: Quart) -> None:
+    answer = await (await app.test_client().get("/api/push/key")).get_json()
+
+    assert answer["public_key"] == app.config["VAPID"].public_key and len(answer["public_key"]) == 87
