@@ -15,6 +15,7 @@ from server.core.db import activate, open_database
 from server.core.errors import ApiError, NotFound
 from server.core.i18n import Catalog
 from server.core.housekeeping import housekeeping_loop
+from server.core.limits import install_rate_limits
 from server.media.store import MediaStore
 from server.proposals.scheduler import install as install_proposals_scheduler
 from server.push.service import start_push, stop_push
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, internal_error)
     add_core_routes(app)
+    install_rate_limits(app, settings)  # after identify: it needs the caller
     return app
 
 
@@ -110,6 +112,7 @@ async def secure_headers(response: Response) -> Response:
     headers["Referrer-Policy"] = "same-origin"
     headers["X-Frame-Options"] = "DENY"
     headers["Permissions-Policy"] = "camera=(self), geolocation=(self), microphone=()"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if settings.is_https:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.path.startswith("/api/") and "Cache-Control" not in headers:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +47,16 @@ class Settings(BaseSettings):
 
     rate_limits: Literal["on", "off"] = "on"
     trusted_proxies: str = ""
+    rate_limit_signin: str = "10/60"
+    rate_limit_reports: str = "30/60"
+    rate_limit_uploads: str = "60/60"
+    rate_limit_push_subscriptions: str = "10/60"
+
+    rp_id: str = ""
+    rp_name: str = "WeGovNow"
+    webauthn_origins: str = ""
+    challenge_seconds: int = Field(default=300, ge=10, le=300)
+    invitation_hours: int = Field(default=72, ge=1, le=24 * 30)
 
     vapid_subject: str = ""
     push_allow_loopback: bool = False
@@ -65,6 +76,36 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator(
+        "rate_limit_signin",
+        "rate_limit_reports",
+        "rate_limit_uploads",
+        "rate_limit_push_subscriptions",
+    )
+    @classmethod
+    def _count_per_seconds(cls, value: str) -> str:
+        count, _, seconds = value.partition("/")
+        if not (count.strip().isdigit() and seconds.strip().isdigit()):
+            raise ValueError(f"{value!r} is not COUNT/SECONDS, for example 10/60")
+        if int(count) < 1 or int(seconds) < 1:
+            raise ValueError(f"{value!r} needs a count and a period of at least 1")
+        return value
+
+    @property
+    def relying_party_id(self) -> str:
+        """The WebAuthn RP id: the setting, or the host of the public URL."""
+        return self.rp_id or (urlsplit(self.public_url).hostname or "localhost")
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """Origins passkey ceremonies and state changes may come from."""
+        extra = [o.strip().rstrip("/") for o in self.webauthn_origins.split(",")]
+        return [self.public_url, *[o for o in extra if o and o != self.public_url]]
+
+    @property
+    def trusted_proxy_addresses(self) -> frozenset[str]:
+        return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
 
     @field_validator("vapid_subject")
     @classmethod

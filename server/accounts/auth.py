@@ -11,7 +11,7 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from quart import Response, current_app, g, request
 
@@ -20,10 +20,11 @@ from server.core.errors import AuthRequired, Forbidden
 from server.settings import Settings
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+ROLE_RANK = {"resident": 0, "volunteer": 1, "staff": 2, "admin": 3}
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def digest(secret: str) -> str:
@@ -49,7 +50,13 @@ class Caller:
 
     @property
     def role(self) -> str:
-        return self.token_role or self.user.role
+        """The lesser of the account's role and the token's scope.
+
+        A token keeps the scope it was made with, but never outlives a demotion.
+        """
+        if self.token_role is None:
+            return self.user.role
+        return min(self.token_role, self.user.role, key=ROLE_RANK.__getitem__)
 
     @property
     def is_staff(self) -> bool:
@@ -78,6 +85,18 @@ async def create_session(user: User, response: Response) -> Session:
     return session
 
 
+async def sign_in(user: User, response: Response) -> Session:
+    """Start a new session for ``user``, ending the one this browser had.
+
+    A new id at every sign-in means a session id planted before sign-in (fixation)
+    is worth nothing after it.
+    """
+    caller: Caller | None = g.get("caller")
+    if caller is not None and caller.session is not None:
+        await Session.filter(id=caller.session.id).update(revoked_at=utcnow())
+    return await create_session(user, response)
+
+
 async def end_session(response: Response) -> None:
     settings: Settings = current_app.config["SETTINGS"]
     caller: Caller | None = g.get("caller")
@@ -89,7 +108,9 @@ async def end_session(response: Response) -> None:
 
 async def create_api_token(user: User, role: str | None = None, label: str = "") -> str:
     secret = "wgn_" + new_secret()
-    await ApiToken.create(id=digest(secret), user=user, role=role or user.role, label=label)
+    await ApiToken.create(
+        id=digest(secret), user=user, role=role or user.role, label=label
+    )
     return secret
 
 
@@ -115,7 +136,9 @@ async def redeem_signin_link(secret: str) -> User | None:
 
 
 async def create_guest() -> User:
-    return await User.create(id=uuid.uuid4(), name="Guest", role="resident", is_guest=True)
+    return await User.create(
+        id=uuid.uuid4(), name="Guest", role="resident", is_guest=True
+    )
 
 
 async def resolve_caller() -> Caller | None:
@@ -161,8 +184,10 @@ def check_csrf(caller: Caller | None) -> None:
         return
     settings: Settings = current_app.config["SETTINGS"]
     origin = request.headers.get("Origin")
-    if origin and origin != "null" and origin.rstrip("/") not in allowed_origins(settings):
-        raise Forbidden("auth.bad_origin", {"origin": origin})
+    if origin and origin.rstrip("/") not in allowed_origins(settings):
+        raise Forbidden("auth.bad_origin", {"origin": origin[:200]})
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        raise Forbidden("auth.bad_origin", {"origin": origin or "cross-site"})
     if caller is None or caller.via != "session" or caller.session is None:
         return
     sent = request.headers.get("X-CSRF-Token", "")
@@ -171,7 +196,7 @@ def check_csrf(caller: Caller | None) -> None:
 
 
 def allowed_origins(settings: Settings) -> set[str]:
-    origins = {settings.public_url}
+    origins = set(settings.allowed_origins)
     host = request.host
     if host:
         origins.add(f"{request.scheme}://{host}")
@@ -187,6 +212,21 @@ def require_caller() -> Caller:
     if caller is None:
         raise AuthRequired("auth.required")
     return caller  # type: ignore[no-any-return]
+
+
+def require_session() -> Caller:
+    """A signed-in browser: passkeys and tokens are never managed with a token."""
+    caller = require_caller()
+    if caller.via != "session":
+        raise Forbidden("auth.session_required")
+    return caller
+
+
+def require_admin() -> Caller:
+    caller = require_caller()
+    if caller.role != "admin":
+        raise Forbidden("auth.admin_only")
+    return caller
 
 
 def require_staff() -> Caller:

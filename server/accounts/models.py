@@ -1,4 +1,4 @@
-"""People, their sessions, API tokens and single-use sign-in links."""
+"""People, their passkeys, sessions, API tokens, invitations and single-use links."""
 
 from __future__ import annotations
 
@@ -18,6 +18,14 @@ class User(Model):
     # Raised whenever what this person may see changes (a new role): their devices'
     # sync cursors then answer "reset required".
     scope_epoch = fields.IntField(default=0)
+    # Volunteers: what they can do, and where (a home point and a radius in metres).
+    skills: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    home_lat = fields.FloatField(null=True)
+    home_lon = fields.FloatField(null=True)
+    radius_m = fields.IntField(null=True)
+    # Staff: the departments and areas they work for.
+    departments: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    areas: fields.JSONField[list[str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     deleted_at = fields.DatetimeField(null=True)
 
@@ -68,3 +76,93 @@ class SigninLink(Model):
 
     class Meta:
         table = "signin_links"
+
+
+class Passkey(Model):
+    """A WebAuthn credential; the id is the credential id in base64url."""
+
+    id = fields.CharField(max_length=255, primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="passkeys", on_delete=fields.CASCADE
+    )
+    public_key = fields.BinaryField()
+    sign_count = fields.BigIntField(default=0)
+    transports: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    aaguid = fields.CharField(max_length=36, default="")
+    backed_up = fields.BooleanField(default=False)
+    label = fields.CharField(max_length=120, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_used_at = fields.DatetimeField(null=True)
+    # Set when a sign count went backwards: the key may have been cloned.
+    flagged_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "passkeys"
+
+
+class Challenge(Model):
+    """A WebAuthn challenge kept on the server, found again by its SHA-256."""
+
+    id = fields.CharField(max_length=64, primary_key=True)
+    purpose = fields.CharField(max_length=16)  # "register" or "login"
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="challenges", null=True, on_delete=fields.CASCADE
+    )
+    # The WebAuthn user handle (hex of the account id, existing or to be created).
+    user_handle = fields.CharField(max_length=32)
+    name = fields.CharField(max_length=120, default="")
+    invitation_id = fields.CharField(max_length=64, null=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "webauthn_challenges"
+
+
+class RecoveryCode(Model):
+    id = fields.CharField(max_length=64, primary_key=True)  # SHA-256 of the code
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="recovery_codes", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "recovery_codes"
+
+
+class Invitation(Model):
+    """A single-use link that makes whoever signs up with it staff."""
+
+    id = fields.CharField(max_length=64, primary_key=True)  # SHA-256 of the secret
+    role = fields.CharField(max_length=16, default="staff")
+    departments: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    areas: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User",
+        related_name="invitations_made",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    used_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User",
+        related_name="invitations_used",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+
+    class Meta:
+        table = "invitations"
+
+
+class RateCounter(Model):
+    """The theoretical arrival time of one rate-limit key (GCRA), shared by instances."""
+
+    key = fields.CharField(max_length=255, primary_key=True)
+    tat = fields.DatetimeField()
+
+    class Meta:
+        table = "rate_counters"

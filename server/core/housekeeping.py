@@ -6,6 +6,7 @@ import asyncio
 import logging
 from datetime import datetime, timedelta, timezone
 
+from server.accounts.maintenance import prune_account_records
 from server.media.models import Media, Upload
 from server.media.store import MediaStore
 from server.settings import Settings
@@ -52,6 +53,7 @@ async def housekeeping_loop(settings: Settings, store: MediaStore, every_seconds
             await prune_abandoned_uploads(settings)
             await prune_orphan_files(store)
             await prune_tombstones(settings.sync_tombstone_days)
+            await prune_account_records(settings)
         except Exception:  # keep the loop alive; the next round tries again
             log.exception("media housekeeping failed")
         await asyncio.sleep(every_seconds)

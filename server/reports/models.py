@@ -43,6 +43,8 @@ class Report(Model):
         "models.MapArea", related_name="reports", null=True, on_delete=fields.SET_NULL
     )
     hidden = fields.BooleanField(default=False)
+    # Chosen by the reporter: only they and staff ever see a private report.
+    private = fields.BooleanField(default=False)
     deleted_at = fields.DatetimeField(null=True)
     version = fields.IntField(default=1)
     # Record version at which each editable field last changed, for field merges.

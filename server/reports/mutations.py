@@ -18,6 +18,7 @@ from server.core.sql import fetch
 from server.push.events import enqueue_report_event
 from server.reports.models import Category, Confirmation, Report, ReportPhoto, Update
 from server.reports.states import can_transition, state_type
+from server.reports.views import may_see, row_of
 from server.syncing.changelog import record_change
 from server.syncing.conflicts import announce
 from server.syncing.models import ConflictRecord
@@ -48,6 +49,7 @@ class CreateArgs(Args):
     observed_at: datetime | None = None
     photos: list[str] = Field(default_factory=list, max_length=20)
     show_name: bool = False
+    private: bool = False
 
 
 class SetStateArgs(Args):
@@ -135,6 +137,7 @@ async def create_report(ctx: MutationContext, args: CreateArgs) -> Outcome:
         observed_at_implausible=implausible,
         reporter_id=ctx.caller.user.id,
         show_name=args.show_name,
+        private=args.private,
         field_versions={},
         created_at=ctx.now,
         updated_at=ctx.now,
@@ -280,7 +283,8 @@ async def edit_report(ctx: MutationContext, args: EditArgs) -> Outcome:
 @mutation("report.confirm", ReportIdArgs)
 async def confirm_report(ctx: MutationContext, args: ReportIdArgs) -> Outcome:
     report = await Report.get_or_none(id=args.id)
-    if report is None or report.deleted_at is not None:
+    # A report the person may not see (private, hidden) answers as if it did not exist.
+    if report is None or not may_see(row_of(report), ctx.caller):
         raise Rejected("report.not_found")
     if state_type(report.state) != "open":
         raise Rejected("report.not_open")
@@ -299,10 +303,12 @@ async def delete_report(ctx: MutationContext, args: ReportIdArgs) -> Outcome:
     report = await Report.get_or_none(id=args.id)
     if report is None:
         raise Rejected("report.not_found")
+    is_reporter = report.reporter_id == ctx.caller.user.id  # type: ignore[attr-defined]
+    if not ctx.caller.is_staff and not is_reporter:
+        raise Rejected("auth.forbidden")
     if report.deleted_at is not None:
         return applied(report, code="report.already_deleted")
-    is_reporter = report.reporter_id == ctx.caller.user.id  # type: ignore[attr-defined]
-    if not ctx.caller.is_staff and not (is_reporter and report.state == "new"):
+    if not ctx.caller.is_staff and report.state != "new":
         raise Rejected("auth.forbidden")
     report.deleted_at = ctx.now
     report.version += 1

@@ -54,7 +54,7 @@ async def list_reports() -> Any:
     viewer = caller_or_none()
     query = Report.filter(deleted_at=None)
     if not (viewer and viewer.is_staff):
-        query = query.filter(hidden=False)
+        query = query.filter(hidden=False, private=False)
     if bbox := request.args.get("bbox"):
         min_lon, min_lat, max_lon, max_lat = parse_bbox(bbox)
         query = query.filter(

@@ -19,7 +19,7 @@ COLUMNS = (
     "id", "category_id", "description", "lat", "lon", "accuracy", "location_manual",
     "observed_at", "observed_at_implausible", "created_at", "updated_at", "reporter_id",
     "show_name", "state", "department", "area_id", "hidden", "deleted_at", "version",
-    "confirmations",
+    "confirmations", "private",
 )
 Row = dict[str, Any]
 
@@ -42,7 +42,7 @@ def may_see(row: Row, viewer: Caller | None) -> bool:
         return False
     if viewer is not None and (viewer.is_staff or same_id(row["reporter_id"], viewer.user.id)):
         return True
-    return not row["hidden"]
+    return not row["hidden"] and not row["private"]
 
 
 def same_id(left: Any, right: Any) -> bool:
@@ -107,6 +107,7 @@ def report_json(
         "department": row["department"],
         "area": str(row["area_id"]) if row["area_id"] else None,
         "hidden": bool(row["hidden"]),
+        "private": bool(row["private"]),
         "version": row["version"],
         "mine": mine,
         "confirmations": row["confirmations"],
