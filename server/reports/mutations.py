@@ -146,7 +146,7 @@ async def create_report(ctx: MutationContext, args: CreateArgs) -> Outcome:
     )
     queued[str(args.id)] = str(ctx.caller.user.id)
     await record_change("report", str(report.id), report.version)
-    await enqueue_report_event("created", report, ctx.caller.user.id)
+    await enqueue_report_event("created", report, ctx.caller.user.id, cache=ctx.cache)
     code = "report.observed_at_implausible" if implausible else "ok"
     return applied(report, code=code)
 
