@@ -26,6 +26,8 @@ import { registerServiceWorker } from './sw/register.js';
 import { newReportScreen } from './report/new-report.js';
 import { myReportsScreen } from './mine/my-reports.js';
 import { staffScreen } from './staff/staff-screen.js';
+import { pushSettingsScreen } from './push/settings.js';
+import { refreshSubscription } from './push/subscription.js';
 import { logger } from './app/log.js';
 
 const log = logger('boot');
@@ -132,6 +134,7 @@ export async function boot() {
   route('/mine', myReportsScreen);
   route('/staff', staffScreen);
   route('/staff/reports/:id', staffScreen);
+  route('/settings/notifications', pushSettingsScreen);
   startRouter(main);
 
   window.addEventListener('wgn:routed', () => {
@@ -148,6 +151,10 @@ export async function boot() {
   setForeignClientHandler(recoverForeignClient);
   startSyncTriggers();
   registerServiceWorker(chrome.banners);
+  // Endpoints change; hand the current one to the server (never asks).
+  if (user && !user.offline) {
+    refreshSubscription().catch((error) => log.warn('push refresh', error));
+  }
   if (user || navigator.onLine) requestSync('start');
 }
 
