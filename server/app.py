@@ -77,10 +77,15 @@ async def start() -> None:
     settings: Settings = current_app.config["SETTINGS"]
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     current_app.config["DB"] = await open_database(settings.resolved_database_url)
+    try:
+        await start_push(current_app)  # type: ignore[arg-type]
+    except BaseException:
+        # Close what was opened: a database thread left behind keeps the process alive.
+        await stop()
+        raise
     current_app.config["TASKS"] = [
         asyncio.create_task(housekeeping_loop(settings, current_app.config["MEDIA_STORE"]))
     ]
-    await start_push(current_app)  # type: ignore[arg-type]
     log.info("serving with database %s", settings.resolved_database_url.split("@")[-1])
 
 
