@@ -23,11 +23,16 @@ async def parse_body(model: type[ModelT]) -> ModelT:
     try:
         return model.model_validate_json(raw or b"{}")
     except ValidationError as error:
-        raise BadRequest(
-            "request.invalid",
-            {"count": error.error_count()},
-            details=[
-                {"loc": list(e["loc"]), "type": e["type"], "msg": e["msg"]}
-                for e in error.errors(include_url=False, include_input=False)
-            ],
-        ) from error
+        raise invalid_request(error) from error
+
+
+def invalid_request(error: ValidationError) -> BadRequest:
+    """The 400 for a body that does not fit its model, with each problem listed."""
+    return BadRequest(
+        "request.invalid",
+        {"count": error.error_count()},
+        details=[
+            {"loc": list(e["loc"]), "type": e["type"], "msg": e["msg"]}
+            for e in error.errors(include_url=False, include_input=False)
+        ],
+    )

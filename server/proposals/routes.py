@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from server.accounts.auth import caller_or_none, require_caller
 from server.accounts.models import User
 from server.core.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound
+from server.core.validation import invalid_request
 from server.proposals import structure
 from server.proposals.access import member_ids
 from server.proposals.counting import resolve_for
@@ -66,14 +67,7 @@ async def run_action(name: str, payload: dict[str, Any]) -> dict[str, Any]:
     try:
         args = spec.args_model.model_validate(payload)
     except ValidationError as error:
-        raise BadRequest(
-            "request.invalid",
-            {"count": error.error_count()},
-            details=[
-                {"loc": list(e["loc"]), "type": e["type"], "msg": e["msg"]}
-                for e in error.errors(include_url=False, include_input=False)
-            ],
-        ) from error
+        raise invalid_request(error) from error
     context = MutationContext(
         caller=caller,
         client_id="http",
