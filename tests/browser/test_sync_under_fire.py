@@ -219,3 +219,90 @@ def test_ten_days_offline_with_200_reports_an_ended_session_and_an_old_cursor_se
     assert len(reports) == 200 and len({r["description"] for r in reports}) == 200
     assert all(p["status"] == "ready" for r in reports for p in r["photos"])
     assert problems == []
+
+
+def noise_jpeg(target_bytes: int) -> bytes:
+    """A photo that does not compress: noise, saved at high quality."""
+    import io
+    import os
+
+    from PIL import Image
+
+    width, height = 2400, 1900
+    image = Image.frombytes("RGB", (width, height), os.urandom(width * height * 3))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=97, subsampling=0)
+    data = out.getvalue()
+    assert target_bytes * 0.8 < len(data) < 25 * 2**20, len(data)
+    return data
+
+
+def test_a_12_mb_photo_cut_at_60_percent_resumes_after_the_app_is_killed(
+    server: Server, browser: Any
+) -> None:
+    import hashlib
+
+    problems: list[str] = []
+    server.cli("seed-demo")
+    sam = server.create_user("staff", "Sam")
+    photo = noise_jpeg(12 * 2**20)
+    sha = hashlib.sha256(photo).hexdigest()
+    chunks = -(-len(photo) // 2**20)
+    # Page requests must reach page.route, not a service worker.
+    context = resident_context(browser, service_workers="block")
+    page = open_app(context, server, problems)
+    synced(page)
+
+    sent: list[int] = []
+
+    def cut_at_60_percent(route: Any) -> None:
+        if route.request.method != "PATCH":
+            route.continue_()
+            return
+        if len(sent) >= int(chunks * 0.6):
+            route.abort("connectionreset")
+            return
+        sent.append(int(route.request.headers["upload-offset"]))
+        route.continue_()
+
+    page.route("**/api/uploads/**", cut_at_60_percent)
+    report = report_create("Twelve megabytes", photos=[sha])
+    page.evaluate(
+        QUEUE_V2,
+        {"items": [report], "photos": [{"sha256": sha, "b64": base64.b64encode(photo).decode()}]},
+    )
+    page.get_by_test_id("nav-mine").click()
+    page.get_by_test_id("sync-now").click()
+    expect_outbox(page, 0)
+    for _ in range(100):
+        if len(sent) >= int(chunks * 0.6):
+            break
+        page.wait_for_timeout(200)
+    synced(page)
+
+    # The text reached staff while the photo was cut off.
+    (seen,) = reports_with(server, sam["token"], "Twelve megabytes")
+    assert seen["photos"][0]["status"] == "pending"
+    page.close()  # the app is killed mid-upload
+
+    resumed: list[int] = []
+    page = context.new_page()
+    watch_console(page, problems)
+    page.route(
+        "**/api/uploads/**",
+        lambda route: (
+            route.request.method == "PATCH"
+            and resumed.append(int(route.request.headers["upload-offset"])),
+            route.continue_(),
+        ),
+    )
+    page.goto(server.base_url + "/")
+    for _ in range(300):
+        (seen,) = reports_with(server, sam["token"], "Twelve megabytes")
+        if seen["photos"][0]["status"] == "ready":
+            break
+        page.wait_for_timeout(200)
+
+    assert seen["photos"][0] == {**seen["photos"][0], "sha256": sha, "status": "ready"}
+    assert resumed and resumed[0] == int(chunks * 0.6) * 2**20
+    assert problems == []
