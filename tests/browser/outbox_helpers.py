@@ -123,3 +123,15 @@ def make_cursors_too_old(server: Server) -> None:
         db.execute(
             "INSERT OR REPLACE INTO sync_watermark (id, min_cursor) VALUES (1, ?)", (newest + 1,)
         )
+
+
+def photos_when_ready(server: Server, token: str, report_id: str, seconds: float = 30) -> Any:
+    """A report's photos once none is pending: text arrives first, photos after."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        photos = server.api(f"/api/reports/{report_id}", token)["photos"]
+        if all(p["status"] == "ready" for p in photos) or time.monotonic() > deadline:
+            return photos
+        time.sleep(0.3)
