@@ -110,25 +110,31 @@ function buildLayout(root) {
   return main;
 }
 
-function warnEvicted() {
+function warnEvicted(lost) {
   chrome.banners.append(
     h(
       'p',
-      { class: 'banner banner--warn', role: 'alert' },
-      t('storage.evicted'),
+      {
+        class: 'banner banner--warn',
+        role: 'alert',
+        testid: 'storage-evicted',
+      },
+      lost > 0
+        ? t('storage.evicted_unsent', { count: lost })
+        : t('storage.evicted'),
     ),
   );
 }
 
 export async function boot() {
   const root = document.getElementById('app');
-  const { evicted } = await ensureInstallation();
+  const { evicted, lost } = await ensureInstallation();
   await loadLanguage(preferredLanguage());
   const user = await establishSession();
 
   const main = buildLayout(root);
   renderChrome();
-  if (evicted) warnEvicted();
+  if (evicted) warnEvicted(lost);
 
   route('/', newReportScreen);
   route('/mine', myReportsScreen);

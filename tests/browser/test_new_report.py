@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Server
+from tests.browser.outbox_helpers import photos_when_ready
 from tests.browser.pages import MILAN, PHONE, expect_outbox, fill_report, resident_context, watch_console
 
 pytestmark = pytest.mark.browser
@@ -47,6 +48,6 @@ def test_a_photo_the_browser_cannot_decode_is_sent_as_it_came(server: Server, br
     sha = hashlib.sha256(HEIC.read_bytes()).hexdigest()
     features = server.api("/api/reports", sam["token"])["features"]
     (report,) = [f for f in features if f["properties"]["description"] == "Photo straight from an iPhone"]
-    photos = server.api(f"/api/reports/{report['id']}", sam["token"])["photos"]
+    photos = photos_when_ready(server, sam["token"], report["id"])
     assert [(p["sha256"], p["status"]) for p in photos] == [(sha, "ready")]
     assert problems == []

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Server
+from tests.browser.outbox_helpers import photos_when_ready
 from tests.browser.pages import (
     TABLET,
     expect_outbox,
@@ -66,7 +67,7 @@ def test_offline_report_syncs_once_and_shows_the_staff_state(server: Server, bro
     reports = reports_seen_by_staff(server, sam["token"])
     assert len(reports) == 1
     report_id = feature_id(reports[0])
-    photos = server.api(f"/api/reports/{report_id}", sam["token"])["photos"]
+    photos = photos_when_ready(server, sam["token"], report_id)
     assert [p["status"] for p in photos] == ["ready"]
 
     staff = browser.new_context(viewport=TABLET, has_touch=True, locale="en-GB")

@@ -35,6 +35,14 @@ export function setLanguage(lang) {
   language = lang;
 }
 
+/** The headers a request made outside `request()` needs (tus uploads). */
+export function sendTimeHeaders() {
+  const headers = {};
+  if (language) headers['Accept-Language'] = language;
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  return headers;
+}
+
 export async function request(
   path,
   { method = 'GET', body, headers, timeoutMs = DEFAULT_TIMEOUT_MS } = {},

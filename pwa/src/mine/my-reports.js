@@ -3,10 +3,14 @@ import { h, mount } from '../ui/dom.js';
 import { currentLanguage, t } from '../i18n/i18n.js';
 import { categoryNames } from '../api/catalog.js';
 import { on, OUTBOX_CHANGED, RECORDS_CHANGED } from '../sync/events.js';
-import { dismiss } from '../sync/outbox.js';
 import { requestSync } from '../sync/engine.js';
 import { myReportItems, otherAttentionItems } from './report-items.js';
 import { reportCard } from './report-card.js';
+import {
+  attentionActions,
+  refusalReason,
+  transferTools,
+} from './outbox-actions.js';
 import { logger } from '../app/log.js';
 
 const log = logger('mine');
@@ -23,18 +27,10 @@ function attentionList(items) {
       items.map((item) =>
         h(
           'li',
-          { class: 'card card--attention' },
+          { class: 'card card--attention', testid: 'attention-item' },
           h('p', {}, t(`mutation.${item.name}`)),
-          h('p', {}, item.result?.message ?? ''),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'btn btn--small',
-              onclick: () => dismiss(item.seq),
-            },
-            t('mine.dismiss'),
-          ),
+          h('p', { testid: 'attention-reason' }, refusalReason(item.result)),
+          attentionActions(item),
         ),
       ),
     ),
@@ -95,6 +91,7 @@ export async function myReportsScreen(outlet) {
     ),
     extra,
     list,
+    transferTools(),
   );
   queueRender();
 

@@ -2,8 +2,9 @@
 // reached the server, and what the city has done with it since.
 import { h } from '../ui/dom.js';
 import { formatDateTime, t } from '../i18n/i18n.js';
-import { dismiss, SENT } from '../sync/outbox.js';
+import { SENT } from '../sync/outbox.js';
 import { getMediaBlob } from '../sync/media.js';
+import { attentionActions, refusalReason } from './outbox-actions.js';
 
 function syncState(item) {
   if (item.create) return item.create.state;
@@ -40,7 +41,7 @@ export async function reportCard(item, categories, urls) {
   const data = item.record?.data ?? item.create.args;
   const state = syncState(item);
   const serverState = item.record?.data?.state;
-  const reason = item.create?.result?.message;
+  const reason = refusalReason(item.create?.result);
   const when = item.record?.data?.created_at ?? item.create?.created_at;
 
   return h(
@@ -87,16 +88,12 @@ export async function reportCard(item, categories, urls) {
         ? h(
             'div',
             { class: 'card__attention', role: 'alert' },
-            h('p', {}, t('mine.rejected', { reason: reason ?? '' })),
             h(
-              'button',
-              {
-                type: 'button',
-                class: 'btn btn--small',
-                onclick: () => dismiss(item.create.seq),
-              },
-              t('mine.dismiss'),
+              'p',
+              { testid: 'attention-reason' },
+              t('mine.rejected', { reason }),
             ),
+            attentionActions(item.create),
           )
         : null,
       latestUpdate(item.record?.data),

@@ -3,7 +3,7 @@
 import { openDB } from 'idb';
 
 export const DB_NAME = 'wegovnow';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 // Booleans are not valid IndexedDB keys, so indexed flags are 0 or 1.
 export const NO = 0;
@@ -11,7 +11,7 @@ export const YES = 1;
 
 let opening = null;
 
-function upgrade(db, oldVersion) {
+function upgrade(db, oldVersion, _newVersion, transaction) {
   if (oldVersion < 1) {
     const outbox = db.createObjectStore('outbox', { keyPath: 'seq' });
     outbox.createIndex('state', 'state');
@@ -27,6 +27,45 @@ function upgrade(db, oldVersion) {
 
     db.createObjectStore('meta');
   }
+  if (oldVersion === 1) migrateOutboxToV2(transaction.objectStore('outbox'));
+}
+
+/**
+ * Version 2 keeps the wire mutation apart from the device's bookkeeping:
+ * `{seq, state, entity_id, result, mutation: {name, args, base_version,
+ * created_at}}`. Items saved by version 1 are rewritten in the upgrade
+ * transaction, so they are sent once like any other.
+ */
+function migrateOutboxToV2(store) {
+  store.openCursor().then(function step(cursor) {
+    if (!cursor) return undefined;
+    return cursor
+      .update(toStoredItem(cursor.value))
+      .then(() => cursor.continue().then(step));
+  });
+}
+
+/** The stored (version 2) shape of an outbox item, from either shape. */
+export function toStoredItem(item) {
+  if (item.mutation) return item;
+  const { name, args, base_version, created_at, ...rest } = item;
+  return {
+    ...rest,
+    format: 2,
+    mutation: { name, args, base_version: base_version ?? null, created_at },
+  };
+}
+
+/**
+ * Read a stored outbox item as the app uses it (flat).
+ *
+ * Keeps the version 1 reader for one version: an item written by an older
+ * tab that has not reloaded yet still reads right.
+ */
+export function fromStoredItem(stored) {
+  if (!stored?.mutation) return stored;
+  const { mutation, ...rest } = stored;
+  return { ...rest, ...mutation };
 }
 
 /** Open the database once per page and share the connection. */

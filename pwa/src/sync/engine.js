@@ -56,10 +56,11 @@ function withLock(work) {
 async function runOnce() {
   setStatus({ phase: 'syncing', error: null });
   await beforeRun();
-  // Photos first so reports arrive with them when it can be; their failures
-  // are counted but never stop the text.
-  await uploadPendingMedia();
+  // Text first: a report reaches staff at once, its photo shown as pending
+  // until the upload (resumable, possibly slow) finishes. Photo failures are
+  // counted but never stop the run.
   await pushOutbox();
+  await uploadPendingMedia();
   await pullChanges();
   await pruneReadyMedia();
 }

@@ -1,12 +1,11 @@
 // Photos travel apart from the text: stored here by their SHA-256 and sent
-// before each push, but a photo that fails never holds the report back.
+// after each push (over tus, resumable), so a report's text never waits for
+// its photo and a photo that fails never holds the report back.
 import { getDb, NO, YES } from './db.js';
-import { HttpError, request } from '../api/http.js';
+import { HttpError } from '../api/http.js';
 import { logger } from '../app/log.js';
 
 const log = logger('media');
-// Room for a 5 MB photo at about 30 kB/s, a poor 3G link.
-const UPLOAD_TIMEOUT_MS = 180_000;
 
 export async function putMedia(sha256, blob) {
   const db = await getDb();
@@ -33,23 +32,38 @@ async function markUploaded(sha256) {
   await tx.done;
 }
 
+async function rememberUploadUrl(sha256, url) {
+  const db = await getDb();
+  const tx = db.transaction('media', 'readwrite');
+  const item = await tx.store.get(sha256);
+  if (item && item.upload_url !== url) {
+    await tx.store.put({ ...item, upload_url: url });
+  }
+  await tx.done;
+}
+
+/**
+ * Send one photo over tus: create (or find again) its upload, then send
+ * what the server lacks in checksummed 1 MB chunks. Answers true when the
+ * server holds the photo, null when it refused it for good (it is not tried
+ * again) and false when a later run may do better.
+ */
 async function uploadOne(item) {
-  const path = `/api/media/${item.sha256}`;
-  const head = await request(path, { method: 'HEAD' });
-  if (head.status === 401) throw new HttpError(401, null);
-  if (head.ok) return true;
+  const { openUpload, sendUpload } = await import('./tus.js');
+  let upload;
+  try {
+    upload = await openUpload(item.sha256, item.blob.size);
+  } catch (error) {
+    if (!(error instanceof HttpError) || error.status === 401) throw error;
+    // 4xx other than auth will not get better by retrying the same bytes.
+    log.warn('photo refused', item.sha256, error.status);
+    return error.status < 500 ? null : false;
+  }
+  if (upload.offset >= item.blob.size) return true;
 
-  const put = await request(path, {
-    method: 'PUT',
-    body: item.blob,
-    timeoutMs: UPLOAD_TIMEOUT_MS,
-  });
-  if (put.status === 401) throw new HttpError(401, null);
-  if (put.ok) return true;
-
-  // 4xx other than auth will not get better by retrying the same bytes.
-  log.warn('photo refused', item.sha256, put.status);
-  return put.status >= 400 && put.status < 500;
+  await rememberUploadUrl(item.sha256, upload.url);
+  await sendUpload(upload.url, item.blob);
+  return true;
 }
 
 /** Upload every photo the server does not have yet; answers how many failed. */
@@ -60,8 +74,9 @@ export async function uploadPendingMedia() {
 
   for (const item of pending) {
     try {
-      if (await uploadOne(item)) await markUploaded(item.sha256);
-      else failed += 1;
+      const done = await uploadOne(item);
+      if (done !== false) await markUploaded(item.sha256);
+      if (!done) failed += 1;
     } catch (error) {
       if (error instanceof HttpError && error.status === 401) throw error;
       failed += 1;
