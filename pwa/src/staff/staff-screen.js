@@ -1,0 +1,157 @@
+// Screen: staff work the list of reports from the pulled copy, offline too.
+// On a tablet the list and the open report sit side by side.
+import { h, mount } from '../ui/dom.js';
+import { currentLanguage, formatDateTime, t } from '../i18n/i18n.js';
+import { categoryNames } from '../api/catalog.js';
+import { isStaff } from '../api/session.js';
+import { on, OUTBOX_CHANGED, RECORDS_CHANGED } from '../sync/events.js';
+import { listRecords } from '../sync/records.js';
+import { filters } from './filters.js';
+import { pendingStates, refusedChanges } from './pending.js';
+import { reportDetail } from './report-detail.js';
+import { logger } from '../app/log.js';
+import { openConflicts } from './conflicts.js';
+
+const chosen = { state: '', category: '' };
+const log = logger('staff');
+
+function matches(record) {
+  const data = record.data ?? {};
+  return (
+    (!chosen.state || data.state === chosen.state) &&
+    (!chosen.category || data.category === chosen.category)
+  );
+}
+
+function row(record, categories, pending, openId) {
+  const data = record.data;
+  const link = h(
+    'a',
+    {
+      href: `/staff/reports/${encodeURIComponent(record.id)}`,
+      class: 'row',
+      testid: 'staff-report',
+    },
+    h(
+      'span',
+      { class: 'row__title' },
+      categories.get(data.category) ?? data.category,
+    ),
+    h('span', { class: 'row__text' }, data.description ?? ''),
+    h(
+      'span',
+      { class: 'row__meta' },
+      h(
+        'span',
+        { class: 'pill pill--server', 'data-state': data.state },
+        t(`state.${data.state}`),
+      ),
+      pending.has(record.id)
+        ? h('span', { class: 'pill pill--waiting' }, t('sync_state.waiting'))
+        : null,
+      ` ${formatDateTime(data.created_at)}`,
+    ),
+  );
+  if (record.id === openId) link.setAttribute('aria-current', 'true');
+  return h('li', {}, link);
+}
+
+export async function staffScreen(outlet, params) {
+  if (!isStaff()) {
+    mount(outlet, h('p', { class: 'hint' }, t('staff.not_allowed')));
+    return null;
+  }
+  const listPane = h('section', {
+    class: 'split__list',
+    'aria-label': t('staff.list_label'),
+  });
+  const detailPane = h('section', {
+    class: 'split__detail',
+    'aria-live': 'polite',
+  });
+  const split = h(
+    'div',
+    { class: `split${params.id ? ' split--open' : ''}` },
+    listPane,
+    detailPane,
+  );
+
+  let detailKey = null;
+  // Renders run one after another: two reading the store at once could
+  // finish out of order and leave the older list on screen.
+  let rendering = Promise.resolve();
+  const queueRender = () => {
+    rendering = rendering.then(render).catch((e) => log.warn('render', e));
+    return rendering;
+  };
+
+  async function render() {
+    const [records, categories, pending] = await Promise.all([
+      listRecords('report'),
+      categoryNames(currentLanguage()),
+      pendingStates(),
+    ]);
+    records.sort((a, b) =>
+      (b.data?.created_at ?? '').localeCompare(a.data?.created_at ?? ''),
+    );
+    const shown = records.filter(matches);
+
+    mount(
+      listPane,
+      filters(chosen, categories, (next) => {
+        Object.assign(chosen, next);
+        queueRender();
+      }),
+      h('p', { class: 'hint' }, t('staff.count', { count: shown.length })),
+      h(
+        'ul',
+        { class: 'rows', testid: 'staff-reports' },
+        shown.map((r) => row(r, categories, pending, params.id)),
+      ),
+    );
+
+    const open = params.id && records.find((r) => r.id === params.id);
+    // Keep the open form (and a half-typed note) unless the report changed.
+    const refused = open ? await refusedChanges(open.id) : [];
+    const conflicts = open ? await openConflicts(open.id) : [];
+    const key = open
+      ? JSON.stringify([
+          open.version,
+          pending.get(open.id)?.seq,
+          refused.map((i) => i.seq),
+          conflicts.map((c) => [c.id, c.queued]),
+        ])
+      : null;
+    if (open && key === detailKey) return;
+    detailKey = key;
+
+    if (params.id && !open)
+      mount(detailPane, h('p', { class: 'hint' }, t('staff.not_found')));
+    else if (open)
+      mount(
+        detailPane,
+        reportDetail(
+          open,
+          categories,
+          pending.get(open.id),
+          refused,
+          conflicts,
+        ),
+      );
+    else
+      mount(
+        detailPane,
+        h('p', { class: 'hint split__placeholder' }, t('staff.pick_one')),
+      );
+  }
+
+  mount(outlet, h('h1', { class: 'screen__title' }, t('staff.title')), split);
+  // Listen first: a pull that lands during the first render is not missed.
+  const offRecords = on(RECORDS_CHANGED, queueRender);
+  const offOutbox = on(OUTBOX_CHANGED, queueRender);
+  await queueRender();
+  return () => {
+    offRecords();
+    offOutbox();
+  };
+}

@@ -1,0 +1,83 @@
+// The service worker: the app shell from the precache, one index.html for
+// every app route, and bounded runtime caches for what is safe to show stale.
+// Sync requests never touch a cache: their answers are only right once.
+import {
+  cleanupOutdatedCaches,
+  precacheAndRoute,
+  createHandlerBoundToURL,
+} from 'workbox-precaching';
+import { clientsClaim } from 'workbox-core';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { CacheFirst, StaleWhileRevalidate } from 'workbox-strategies';
+import { ExpirationPlugin } from 'workbox-expiration';
+import { CacheableResponsePlugin } from 'workbox-cacheable-response';
+
+const DAY_S = 24 * 60 * 60;
+// Paths the server answers itself, even for a navigation.
+const SERVER_PATHS = [/^\/api\//, /^\/signin\//, /^\/open311\//, /^\/auth\//];
+
+// The first install takes the open page at once, so it works offline without
+// a second visit. Later versions still wait for the person (see register.js).
+clientsClaim();
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('/index.html'), {
+    denylist: SERVER_PATHS,
+  }),
+);
+
+const sameOrigin = (url) => url.origin === self.location.origin;
+
+registerRoute(
+  ({ url }) =>
+    sameOrigin(url) &&
+    (url.pathname === '/api/categories' || url.pathname === '/api/config'),
+  new StaleWhileRevalidate({
+    cacheName: 'wgn-api-lists',
+    plugins: [new CacheableResponsePlugin({ statuses: [200] })],
+  }),
+);
+
+registerRoute(
+  ({ url }) =>
+    sameOrigin(url) && /^\/api\/media\/[0-9a-f]{64}\/thumb$/.test(url.pathname),
+  new CacheFirst({
+    cacheName: 'wgn-thumbs',
+    plugins: [
+      new CacheableResponsePlugin({ statuses: [200] }),
+      new ExpirationPlugin({
+        maxEntries: 300,
+        maxAgeSeconds: 30 * DAY_S,
+        purgeOnQuotaError: true,
+      }),
+    ],
+  }),
+);
+
+// Map tiles, when the server offers them from its own origin; a bounded set
+// so an afternoon of panning cannot fill the disk. Tiles from another origin
+// are left to the page: the worker's fetch would fall under connect-src
+// 'self' and fail, where the page's <img> may load them.
+registerRoute(
+  ({ request, url }) =>
+    sameOrigin(url) &&
+    request.destination === 'image' &&
+    /\/\d+\/\d+\/\d+(@2x)?\.png$/.test(url.pathname),
+  new CacheFirst({
+    cacheName: 'wgn-tiles',
+    plugins: [
+      new CacheableResponsePlugin({ statuses: [200] }),
+      new ExpirationPlugin({
+        maxEntries: 1000,
+        maxAgeSeconds: 14 * DAY_S,
+        purgeOnQuotaError: true,
+      }),
+    ],
+  }),
+);
+
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();
+});

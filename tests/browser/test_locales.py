@@ -1,0 +1,67 @@
+"""The PWA's locale files: complete in every language, and every key the code
+asks for exists. No browser needed; it lives here beside the PWA's tests."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import REPO
+
+LOCALES = REPO / "locales"
+SOURCE = REPO / "pwa" / "src"
+LANGUAGES = ["en", "it", "de", "el"]
+# Keys built at run time from a prefix and a value the server sends.
+DYNAMIC = {
+    "state.": ["new", "acknowledged", "in_progress", "resolved", "closed", "rejected"],
+    "sync_state.": ["waiting", "sending", "sent", "attention"],
+    "report.location_error_": ["denied", "unavailable", "unsupported"],
+    "mutation.": ["report.create", "report.set_state", "report.edit", "report.confirm",
+                  "report.delete", "update.add", "conflict.resolve"],
+}
+SERVER_CODES = {"sync.client_foreign"}
+# Keys are passed around (to t(), showMessage(), navLink()), so look for any
+# string literal in a message namespace rather than for t() calls alone.
+NAMESPACES = "app|language|nav|outbox|storage|sync|report|mine|staff|update|conflict"
+KEY_LITERAL = re.compile(rf"'((?:{NAMESPACES})\.[a-z_]+)'")
+
+
+def messages(lang: str) -> dict[str, str]:
+    return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def keys_used_in_source() -> set[str]:
+    used: set[str] = set()
+    for path in SOURCE.rglob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        used.update(KEY_LITERAL.findall(text))
+    # Mutation names and server error codes look like keys but are protocol
+    # words.
+    used -= set(DYNAMIC["mutation."]) | SERVER_CODES
+    for prefix, values in DYNAMIC.items():
+        used.update(prefix + value for value in values)
+    return used
+
+
+@pytest.mark.parametrize("lang", LANGUAGES[1:])
+def test_each_language_has_exactly_the_english_keys(lang: str) -> None:
+    assert set(messages(lang)) == set(messages("en"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES[1:])
+def test_translations_keep_the_english_placeholders(lang: str) -> None:
+    english = messages("en")
+    placeholders = re.compile(r"\{(\w+)\}")
+    wrong = {
+        key: text
+        for key, text in messages(lang).items()
+        if set(placeholders.findall(text)) != set(placeholders.findall(english[key]))
+    }
+    assert wrong == {}
+
+
+def test_every_key_the_app_asks_for_is_in_english() -> None:
+    assert keys_used_in_source() - set(messages("en")) == set()
