@@ -27,6 +27,7 @@ import { newReportScreen } from './report/new-report.js';
 import { myReportsScreen } from './mine/my-reports.js';
 import { staffScreen } from './staff/staff-screen.js';
 import { logger } from './app/log.js';
+import { addAccountRoutes, guestBanner } from './account/index.js';
 
 const log = logger('boot');
 
@@ -63,10 +64,10 @@ async function signInAgain() {
     await bindAccount(user);
   } catch (error) {
     if (!(error instanceof HttpError && error.status === 401)) throw error;
-    // A guest whose session ended gets a new guest account; staff follow
-    // their sign-in link again.
+    // A guest whose session ended gets a new guest account; anyone else
+    // signs in again with a passkey.
     if (!currentUser()?.is_guest) {
-      location.assign('/');
+      location.assign('/signin');
       return;
     }
     await bindAccount(await startSession());
@@ -75,13 +76,20 @@ async function signInAgain() {
   resumeSync();
 }
 
-const chrome = { header: null, status: null, banners: null, badge: null };
+const chrome = {
+  header: null,
+  status: null,
+  banners: null,
+  guest: null,
+  badge: null,
+};
 
 function renderChrome() {
   const user = currentUser();
   chrome.badge.update();
   mount(chrome.header, header(user, chrome.badge.el));
   chrome.status.render();
+  chrome.guest.replaceChildren(guestBanner(user) ?? '');
 }
 
 function buildLayout(root) {
@@ -91,6 +99,11 @@ function buildLayout(root) {
     onSignIn: () => signInAgain().catch((e) => log.warn(e)),
   });
   chrome.banners = h('div', { class: 'banners' });
+  // A named section is a landmark, so the guest banner is not stray content.
+  chrome.guest = h('section', {
+    class: 'banners',
+    'aria-label': t('account.guest_region'),
+  });
   const main = h('main', { id: 'main', class: 'screen', tabindex: '-1' });
 
   mount(
@@ -103,6 +116,7 @@ function buildLayout(root) {
     chrome.header,
     chrome.status.el,
     chrome.banners,
+    chrome.guest,
     main,
   );
   return main;
@@ -132,6 +146,7 @@ export async function boot() {
   route('/mine', myReportsScreen);
   route('/staff', staffScreen);
   route('/staff/reports/:id', staffScreen);
+  addAccountRoutes(route);
   startRouter(main);
 
   window.addEventListener('wgn:routed', () => {

@@ -25,7 +25,7 @@ DYNAMIC = {
 SERVER_CODES = {"sync.client_foreign"}
 # Keys are passed around (to t(), showMessage(), navLink()), so look for any
 # string literal in a message namespace rather than for t() calls alone.
-NAMESPACES = "app|language|nav|outbox|storage|sync|report|mine|staff|update|conflict"
+NAMESPACES = "app|language|nav|outbox|storage|sync|report|mine|staff|update|conflict|account"
 KEY_LITERAL = re.compile(rf"'((?:{NAMESPACES})\.[a-z_]+)'")
 
 
