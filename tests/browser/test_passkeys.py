@@ -45,10 +45,14 @@ def me(page: Any) -> dict[str, Any]:
 
 
 def credentials(cdp: Any, authenticator: str) -> list[dict[str, Any]]:
-    return cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]  # type: ignore[no-any-return]
+    return cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})[
+        "credentials"
+    ]  # type: ignore[no-any-return]
 
 
-def test_guest_signs_up_keeps_reports_signs_out_and_in_and_adds_a_passkey(server: Server, browser: Any) -> None:
+def test_guest_signs_up_keeps_reports_signs_out_and_in_and_adds_a_passkey(
+    server: Server, browser: Any
+) -> None:
     server.cli("seed-demo")
     violations: list[str] = []
     context = resident_context(browser)
