@@ -26,6 +26,8 @@ import { registerServiceWorker } from './sw/register.js';
 import { newReportScreen } from './report/new-report.js';
 import { myReportsScreen } from './mine/my-reports.js';
 import { staffScreen } from './staff/staff-screen.js';
+import { pushSettingsScreen } from './push/settings.js';
+import { refreshSubscription } from './push/subscription.js';
 import { logger } from './app/log.js';
 import { addAccountRoutes, guestBanner } from './account/index.js';
 
@@ -146,6 +148,7 @@ export async function boot() {
   route('/mine', myReportsScreen);
   route('/staff', staffScreen);
   route('/staff/reports/:id', staffScreen);
+  route('/settings/notifications', pushSettingsScreen);
   addAccountRoutes(route);
   startRouter(main);
 
@@ -163,6 +166,10 @@ export async function boot() {
   setForeignClientHandler(recoverForeignClient);
   startSyncTriggers();
   registerServiceWorker(chrome.banners);
+  // Endpoints change; hand the current one to the server (never asks).
+  if (user && !user.offline) {
+    refreshSubscription().catch((error) => log.warn('push refresh', error));
+  }
   if (user || navigator.onLine) requestSync('start');
 }
 

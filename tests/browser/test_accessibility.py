@@ -55,6 +55,9 @@ def test_resident_and_staff_screens_have_no_axe_violations(server: Server, brows
     page.get_by_test_id("nav-mine").click()
     page.get_by_test_id("my-reports").wait_for()
     found["my reports"] = axe_violations(page)
+    page.get_by_test_id("notify-link").click()
+    page.get_by_test_id("push-save").wait_for()
+    found["notifications"] = axe_violations(page)
 
     tablet = browser.new_context(viewport={"width": 1024, "height": 768}, bypass_csp=True)
     staff = tablet.new_page()

@@ -84,6 +84,15 @@ export async function myReportsScreen(outlet) {
         t('sync.now'),
       ),
     ),
+    h(
+      'p',
+      {},
+      h(
+        'a',
+        { href: '/settings/notifications', testid: 'notify-link' },
+        t('mine.notifications'),
+      ),
+    ),
     extra,
     list,
   );

@@ -30,7 +30,10 @@ export function statusBar({ onSignIn }) {
     const text = {
       syncing: t('sync.syncing'),
       offline: t('sync.offline'),
-      error: t('sync.error', { message: status.error ?? '' }),
+      // Server messages end with a full stop; the template adds its own.
+      error: t('sync.error', {
+        message: (status.error ?? '').replace(/[.。]\s*$/, ''),
+      }),
       idle: status.lastSyncedAt
         ? t('sync.synced_at', { time: formatDateTime(status.lastSyncedAt) })
         : t('sync.idle'),
