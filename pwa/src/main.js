@@ -29,6 +29,7 @@ import { staffScreen } from './staff/staff-screen.js';
 import { pushSettingsScreen } from './push/settings.js';
 import { refreshSubscription } from './push/subscription.js';
 import { logger } from './app/log.js';
+import { addAccountRoutes, guestBanner } from './account/index.js';
 
 const log = logger('boot');
 
@@ -65,10 +66,10 @@ async function signInAgain() {
     await bindAccount(user);
   } catch (error) {
     if (!(error instanceof HttpError && error.status === 401)) throw error;
-    // A guest whose session ended gets a new guest account; staff follow
-    // their sign-in link again.
+    // A guest whose session ended gets a new guest account; anyone else
+    // signs in again with a passkey.
     if (!currentUser()?.is_guest) {
-      location.assign('/');
+      location.assign('/signin');
       return;
     }
     await bindAccount(await startSession());
@@ -77,13 +78,20 @@ async function signInAgain() {
   resumeSync();
 }
 
-const chrome = { header: null, status: null, banners: null, badge: null };
+const chrome = {
+  header: null,
+  status: null,
+  banners: null,
+  guest: null,
+  badge: null,
+};
 
 function renderChrome() {
   const user = currentUser();
   chrome.badge.update();
   mount(chrome.header, header(user, chrome.badge.el));
   chrome.status.render();
+  chrome.guest.replaceChildren(guestBanner(user) ?? '');
 }
 
 function buildLayout(root) {
@@ -93,6 +101,11 @@ function buildLayout(root) {
     onSignIn: () => signInAgain().catch((e) => log.warn(e)),
   });
   chrome.banners = h('div', { class: 'banners' });
+  // A named section is a landmark, so the guest banner is not stray content.
+  chrome.guest = h('section', {
+    class: 'banners',
+    'aria-label': t('account.guest_region'),
+  });
   const main = h('main', { id: 'main', class: 'screen', tabindex: '-1' });
 
   mount(
@@ -105,6 +118,7 @@ function buildLayout(root) {
     chrome.header,
     chrome.status.el,
     chrome.banners,
+    chrome.guest,
     main,
   );
   return main;
@@ -141,6 +155,7 @@ export async function boot() {
   route('/staff', staffScreen);
   route('/staff/reports/:id', staffScreen);
   route('/settings/notifications', pushSettingsScreen);
+  addAccountRoutes(route);
   startRouter(main);
 
   window.addEventListener('wgn:routed', () => {

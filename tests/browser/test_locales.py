@@ -26,7 +26,7 @@ DYNAMIC = {
 SERVER_CODES = {"sync.client_foreign"}
 # Keys are passed around (to t(), showMessage(), navLink()), so look for any
 # string literal in a message namespace rather than for t() calls alone.
-NAMESPACES = "app|language|nav|outbox|storage|sync|report|mine|staff|update|conflict|push"
+NAMESPACES = "app|language|nav|outbox|storage|sync|report|mine|staff|update|conflict|push|account"
 KEY_LITERAL = re.compile(rf"'((?:{NAMESPACES})\.[a-z_]+)'")
 
 

@@ -21,6 +21,9 @@ export function header(user, badge) {
     navLink('/', 'nav.new_report', 'nav-new'),
     navLink('/mine', 'nav.my_reports', 'nav-mine'),
     isStaff(user) ? navLink('/staff', 'nav.staff', 'nav-staff') : null,
+    !user || user.is_guest
+      ? navLink('/signin', 'nav.signin', 'nav-signin')
+      : navLink('/account', 'nav.account', 'nav-account'),
   ];
   return h(
     'header',
