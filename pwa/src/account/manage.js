@@ -22,9 +22,19 @@ function passkeyRow(passkey, onRemove) {
     h(
       'div',
       { class: 'row__text' },
-      h('p', { class: 'row__title' }, passkey.label || t('account.passkey_unnamed')),
+      h(
+        'p',
+        { class: 'row__title' },
+        passkey.label || t('account.passkey_unnamed'),
+      ),
       h('p', { class: 'row__meta' }, used),
-      passkey.flagged ? h('p', { class: 'pill pill--attention' }, t('account.passkey_flagged')) : null,
+      passkey.flagged
+        ? h(
+            'p',
+            { class: 'pill pill--attention' },
+            t('account.passkey_flagged'),
+          )
+        : null,
     ),
     h(
       'button',
@@ -32,7 +42,9 @@ function passkeyRow(passkey, onRemove) {
         type: 'button',
         class: 'btn btn--small btn--quiet',
         onclick: () => onRemove(passkey),
-        'aria-label': t('account.remove_passkey_named', { name: passkey.label || '' }),
+        'aria-label': t('account.remove_passkey_named', {
+          name: passkey.label || '',
+        }),
       },
       t('account.remove_passkey'),
     ),
@@ -50,7 +62,10 @@ export async function accountScreen(outlet) {
 
   async function renderPasskeys() {
     const passkeys = await listPasskeys();
-    mount(list, passkeys.map((passkey) => passkeyRow(passkey, remove)));
+    mount(
+      list,
+      passkeys.map((passkey) => passkeyRow(passkey, remove)),
+    );
   }
 
   async function remove(passkey) {
@@ -85,12 +100,20 @@ export async function accountScreen(outlet) {
   }
 
   const button = (key, onclick, testid, extra = '') =>
-    h('button', { type: 'button', class: `btn ${extra}`, onclick, testid }, t(key));
+    h(
+      'button',
+      { type: 'button', class: `btn ${extra}`, onclick, testid },
+      t(key),
+    );
 
   mount(
     outlet,
     screenHead('account.title'),
-    h('p', { testid: 'account-name-shown' }, t('account.signed_in_as', { name: user.name })),
+    h(
+      'p',
+      { testid: 'account-name-shown' },
+      t('account.signed_in_as', { name: user.name }),
+    ),
     h('h2', { class: 'section__title' }, t('account.passkeys')),
     list,
     button('account.add_passkey', add, 'add-passkey', 'btn--primary'),
@@ -101,7 +124,11 @@ export async function accountScreen(outlet) {
       {},
       h(
         'a',
-        { href: '/api/me/export', download: 'wegovnow-my-data.json', 'data-external': '' },
+        {
+          href: '/api/me/export',
+          download: 'wegovnow-my-data.json',
+          'data-external': '',
+        },
         t('account.export'),
       ),
     ),

@@ -65,7 +65,12 @@ export function recoveryCodes(codes, onDone) {
     ),
     h(
       'button',
-      { type: 'button', class: 'btn btn--primary', onclick: onDone, testid: 'codes-saved' },
+      {
+        type: 'button',
+        class: 'btn btn--primary',
+        onclick: onDone,
+        testid: 'codes-saved',
+      },
       t('account.codes_saved'),
     ),
   );

@@ -69,12 +69,21 @@ export async function recoverScreen(outlet) {
       { type: 'button', class: 'btn btn--primary', testid: 'add-passkey' },
       t('account.add_passkey'),
     );
-    const box = h('div', {}, h('p', {}, t('account.recovered_intro')), add, again.el);
+    const box = h(
+      'div',
+      {},
+      h('p', {}, t('account.recovered_intro')),
+      add,
+      again.el,
+    );
     add.addEventListener('click', async () => {
       try {
         const answer = await addPasskey();
         if (answer.recovery_codes) {
-          mount(box, recoveryCodes(answer.recovery_codes, () => navigate('/account')));
+          mount(
+            box,
+            recoveryCodes(answer.recovery_codes, () => navigate('/account')),
+          );
         } else navigate('/account');
       } catch (error) {
         again.fail(error);
@@ -90,7 +99,11 @@ export async function recoverScreen(outlet) {
       'form',
       { class: 'form', novalidate: true, onsubmit: onSubmit },
       code.el,
-      h('button', { type: 'submit', class: 'btn btn--primary' }, t('account.recover')),
+      h(
+        'button',
+        { type: 'submit', class: 'btn btn--primary' },
+        t('account.recover'),
+      ),
       message.el,
     ),
   );

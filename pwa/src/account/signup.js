@@ -27,10 +27,17 @@ function signUpForm(outlet, { invitation = null, titleKey, introKey }) {
     event.preventDefault();
     submit.disabled = true;
     try {
-      const answer = await addPasskey({ name: name.input.value.trim(), invitation });
+      const answer = await addPasskey({
+        name: name.input.value.trim(),
+        invitation,
+      });
       const done = () => navigate('/account');
       if (answer.recovery_codes) {
-        mount(outlet, screenHead('account.welcome'), recoveryCodes(answer.recovery_codes, done));
+        mount(
+          outlet,
+          screenHead('account.welcome'),
+          recoveryCodes(answer.recovery_codes, done),
+        );
       } else done();
     } catch (error) {
       message.fail(error);
@@ -44,7 +51,12 @@ function signUpForm(outlet, { invitation = null, titleKey, introKey }) {
     h('p', {}, t(introKey)),
     h(
       'form',
-      { class: 'form', novalidate: true, onsubmit: onSubmit, testid: 'signup-form' },
+      {
+        class: 'form',
+        novalidate: true,
+        onsubmit: onSubmit,
+        testid: 'signup-form',
+      },
       name.el,
       submit,
       message.el,
@@ -63,7 +75,9 @@ export async function signUpScreen(outlet) {
   }
   signUpForm(outlet, {
     titleKey: 'account.signup_title',
-    introKey: user?.is_guest ? 'account.signup_intro_guest' : 'account.signup_intro',
+    introKey: user?.is_guest
+      ? 'account.signup_intro_guest'
+      : 'account.signup_intro',
   });
 }
 

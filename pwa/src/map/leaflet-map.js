@@ -52,19 +52,29 @@ export function createReportMap(
   }).addTo(map);
   const pins = L.layerGroup().addTo(map);
   let reports = [];
+  let drawn = '';
 
   function drawPins() {
-    pins.clearLayers();
     const points = reports.map((report) => {
-      const at = map.latLngToLayerPoint([
-        report.data.location.lat,
-        report.data.location.lon,
-      ]);
+      const at = map.project(
+        [report.data.location.lat, report.data.location.lon],
+        map.getZoom(),
+      );
       return { x: at.x, y: at.y, item: report };
     });
+    const clusters = gridClusters(points);
+    // Redraw only when what is shown changed, so a pin under a finger or
+    // the keyboard focus is not replaced by an identical one.
+    const key = JSON.stringify([
+      map.getZoom(),
+      clusters.map((c) => c.items.map((r) => `${r.id}@${r.version}`)),
+    ]);
+    if (key === drawn) return;
+    drawn = key;
+    pins.clearLayers();
 
-    for (const cluster of gridClusters(points)) {
-      const at = map.layerPointToLatLng([cluster.x, cluster.y]);
+    for (const cluster of clusters) {
+      const at = map.unproject([cluster.x, cluster.y], map.getZoom());
       if (cluster.items.length === 1) {
         const [report] = cluster.items;
         const marker = L.marker(at, {

@@ -67,7 +67,7 @@ export function nearbyPanel() {
     );
     return h(
       'li',
-      { class: 'card' },
+      { class: 'card', 'data-id': record.id },
       h(
         'p',
         {},
