@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Server
+from tests.browser.test_map import TILE
 from tests.browser.pages import TABLET, expect_outbox, wait_until_controlled, watch_console
 
 pytestmark = pytest.mark.browser
@@ -21,12 +22,14 @@ def report_ids(page: Any) -> list[str]:
 
 
 def test_staff_triage_three_reports_offline_and_the_server_gets_exactly_those_changes(
-    server: Server, browser: Any
+    tiled_server: Server, browser: Any
 ) -> None:
+    server = tiled_server
     server.cli("seed-demo")
     sam = server.create_user("staff", "Sam")
     problems: list[str] = []
     context = browser.new_context(viewport=TABLET, locale="en-GB")
+    context.route("**/tiles/**", lambda route: route.fulfill(body=TILE, content_type="image/png"))
     page = context.new_page()
     watch_console(page, problems)
     page.goto(server.base_url + urlsplit(sam["signin_url"]).path)
@@ -37,11 +40,14 @@ def test_staff_triage_three_reports_offline_and_the_server_gets_exactly_those_ch
     page.get_by_test_id("staff-area").select_option(index=1)
     page.get_by_test_id("take-offline").click()
     expect(page.get_by_test_id("offline-status")).to_contain_text("3 open reports, 2 photos", timeout=30_000)
+    saved = page.evaluate("caches.open('wgn-tiles-saved').then(c => c.keys()).then(k => k.length)")
+    assert 0 < saved <= 400
     ids = report_ids(page)
     before = {i: server.api(f"/api/reports/{i}", sam["token"]) for i in ids}
 
     context.set_offline(True)
     page.reload()
+    expect(page.get_by_test_id("staff-pick")).to_have_count(3)
     for check in page.get_by_test_id("staff-pick").all():
         check.check()
     page.get_by_test_id("bulk-state").select_option("acknowledged")

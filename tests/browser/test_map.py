@@ -4,14 +4,12 @@ person has seen kept for offline use."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Server, running_server
+from tests.browser.conftest import Server
 from tests.browser.pages import resident_context, wait_until_controlled, watch_console
 
 pytestmark = pytest.mark.browser
@@ -20,14 +18,6 @@ pytestmark = pytest.mark.browser
 TILE = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg=="
 )
-
-
-@pytest.fixture
-def tiled_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
-    """A server whose tiles come from its own origin, as the CSP allows today."""
-    monkeypatch.setenv("WEGOVNOW_TILE_URL", "/tiles/{z}/{x}/{y}.png")
-    with running_server(tmp_path) as running:
-        yield running
 
 
 def open_map(server: Server, browser: Any, problems: list[str]) -> Any:

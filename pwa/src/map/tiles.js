@@ -57,6 +57,7 @@ export async function saveTiles(template, bbox, onProgress) {
   const cache = await caches.open(SAVED_TILES_CACHE);
   let done = 0;
   let saved = 0;
+  let failed = 0;
   const queue = [...tiles];
 
   async function worker() {
@@ -69,7 +70,10 @@ export async function saveTiles(template, bbox, onProgress) {
           saved += 1;
         }
       } catch {
-        // Offline or refused: the rest may still work.
+        // One tile lost is a gap; every tile of the first round lost means
+        // no signal, or a tile host the page may not fetch (connect-src).
+        failed += 1;
+        if (failed === done + 1 && failed >= PARALLEL) queue.length = 0;
       }
       done += 1;
       onProgress(done, tiles.length);

@@ -13,6 +13,7 @@ import { photoField } from './photo-field.js';
 import { nearbyPanel } from './nearby.js';
 import { takeSharedPhoto } from './shared-photo.js';
 import { logger } from '../app/log.js';
+import { on, RECORDS_CHANGED } from '../sync/events.js';
 
 const log = logger('report');
 
@@ -181,5 +182,10 @@ export async function newReportScreen(outlet) {
       .then((file) => file && photo.addFiles([file]))
       .catch((e) => log.warn('shared photo', e));
   }
-  return () => where.destroy();
+  // A pull that lands while the form is open may bring a nearby report.
+  const offRecords = on(RECORDS_CHANGED, showNearby);
+  return () => {
+    offRecords();
+    where.destroy();
+  };
 }
