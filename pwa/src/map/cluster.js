@@ -20,11 +20,32 @@ export function gridClusters(points, cell = 56) {
     else cells.set(key, [point]);
   }
 
-  return [...cells.values()].map((members) => ({
+  return separate([...cells.values()].map(centre), cell);
+}
+
+function centre(members) {
+  return {
     x: members.reduce((sum, p) => sum + p.x, 0) / members.length,
     y: members.reduce((sum, p) => sum + p.y, 0) / members.length,
     items: members.map((p) => p.item),
-  }));
+    members,
+  };
+}
+
+// Neighbouring cells can put two markers on top of each other; merge any
+// pair closer than `gap` so every target keeps its own 44 px of room.
+function separate(clusters, gap) {
+  for (let i = 0; i < clusters.length; i += 1) {
+    for (let j = i + 1; j < clusters.length; j += 1) {
+      const a = clusters[i];
+      const b = clusters[j];
+      if (Math.hypot(a.x - b.x, a.y - b.y) >= gap) continue;
+      clusters[i] = centre([...a.members, ...b.members]);
+      clusters.splice(j, 1);
+      j = i;
+    }
+  }
+  return clusters.map(({ x, y, items }) => ({ x, y, items }));
 }
 
 /** The state type a pin is coloured by, for any report shape. */

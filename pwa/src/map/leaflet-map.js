@@ -41,7 +41,13 @@ export function createReportMap(
   container,
   { tileUrl, attribution, labels, onPick },
 ) {
-  const map = L.map(container, { zoomControl: true });
+  // No zoom animation: it spares motion, and a screen left mid-animation
+  // cannot leave Leaflet touching removed panes.
+  const map = L.map(container, {
+    zoomControl: true,
+    zoomAnimation: false,
+    markerZoomAnimation: false,
+  });
   map.setView(FALLBACK_VIEW.center, FALLBACK_VIEW.zoom);
   if (tileUrl) {
     L.tileLayer(tileUrl, { attribution, maxZoom: 19 }).addTo(map);
@@ -123,6 +129,7 @@ export function createReportMap(
       drawPins();
     },
     destroy() {
+      map.stop();
       map.remove();
     },
   };
