@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.browser.conftest import running_server  # noqa: E402
+from tests.browser.conftest import running_server
 
 REPO = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = REPO / "bench" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
@@ -54,12 +54,19 @@ def first_load_sizes() -> dict[str, int]:
         if name in seen:
             continue
         seen.add(name)
-        todo += [i["path"] for i in outputs[name].get("imports", []) if i["kind"] == "import-statement"]
+        todo += [
+            i["path"]
+            for i in outputs[name].get("imports", [])
+            if i["kind"] == "import-statement"
+        ]
     leaflet_js = [
-        name for name, info in outputs.items()
+        name
+        for name, info in outputs.items()
         if any("node_modules/leaflet/" in path for path in info["inputs"])
     ]
-    leaflet_css = [n for n in meta["styles"]["outputs"] if "/leaflet-" in n and n.endswith(".css")]
+    leaflet_css = [
+        n for n in meta["styles"]["outputs"] if "/leaflet-" in n and n.endswith(".css")
+    ]
     first_js = sum(gzip_size(REPO / "pwa" / n) for n in seen)
     return {
         "first_load_js": first_js,
@@ -73,8 +80,13 @@ def first_load_sizes() -> dict[str, int]:
 def lighthouse(url: str, out: Path) -> dict[str, float]:
     subprocess.run(
         [
-            str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
-            "--form-factor=mobile", "--screenEmulation.mobile",
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={out}",
+            "--form-factor=mobile",
+            "--screenEmulation.mobile",
             f"--only-categories={','.join(CATEGORIES)}",
             "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
         ],
@@ -88,17 +100,24 @@ def lighthouse(url: str, out: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--path", action="append", help="app paths to audit (default / and /map)")
+    parser.add_argument(
+        "--path", action="append", help="app paths to audit (default / and /map)"
+    )
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
-        sys.exit("Lighthouse is missing: cd bench/lighthouse && npm i -E lighthouse@12.2.3")
+        sys.exit(
+            "Lighthouse is missing: cd bench/lighthouse && npm i -E lighthouse@12.2.3"
+        )
     paths = args.path or ["/", "/map"]
 
     with tempfile.TemporaryDirectory() as tmp, running_server(Path(tmp)) as server:
         server.cli("seed-demo")
         for path in paths:
-            runs = [lighthouse(server.base_url + path, Path(tmp) / f"run{i}.json") for i in range(args.runs)]
+            runs = [
+                lighthouse(server.base_url + path, Path(tmp) / f"run{i}.json")
+                for i in range(args.runs)
+            ]
             scores = {c: statistics.median(r[c] for r in runs) for c in CATEGORIES}
             print(f"{path:8} " + "  ".join(f"{c} {scores[c]:.0f}" for c in CATEGORIES))
 

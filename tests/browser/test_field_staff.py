@@ -10,15 +10,23 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Server
+from tests.browser.pages import (
+    TABLET,
+    expect_outbox,
+    wait_until_controlled,
+    watch_console,
+)
 from tests.browser.test_map import TILE
-from tests.browser.pages import TABLET, expect_outbox, wait_until_controlled, watch_console
 
 pytestmark = pytest.mark.browser
 
 
 def report_ids(page: Any) -> list[str]:
     rows = page.get_by_test_id("staff-report")
-    return [str(rows.nth(i).get_attribute("href")).rsplit("/", 1)[-1] for i in range(rows.count())]
+    return [
+        str(rows.nth(i).get_attribute("href")).rsplit("/", 1)[-1]
+        for i in range(rows.count())
+    ]
 
 
 def test_staff_triage_three_reports_offline_and_the_server_gets_exactly_those_changes(
@@ -29,7 +37,9 @@ def test_staff_triage_three_reports_offline_and_the_server_gets_exactly_those_ch
     sam = server.create_user("staff", "Sam")
     problems: list[str] = []
     context = browser.new_context(viewport=TABLET, locale="en-GB")
-    context.route("**/tiles/**", lambda route: route.fulfill(body=TILE, content_type="image/png"))
+    context.route(
+        "**/tiles/**", lambda route: route.fulfill(body=TILE, content_type="image/png")
+    )
     page = context.new_page()
     watch_console(page, problems)
     page.goto(server.base_url + urlsplit(sam["signin_url"]).path)
@@ -39,8 +49,12 @@ def test_staff_triage_three_reports_offline_and_the_server_gets_exactly_those_ch
 
     page.get_by_test_id("staff-area").select_option(index=1)
     page.get_by_test_id("take-offline").click()
-    expect(page.get_by_test_id("offline-status")).to_contain_text("3 open reports, 2 photos", timeout=30_000)
-    saved = page.evaluate("caches.open('wgn-tiles-saved').then(c => c.keys()).then(k => k.length)")
+    expect(page.get_by_test_id("offline-status")).to_contain_text(
+        "3 open reports, 2 photos", timeout=30_000
+    )
+    saved = page.evaluate(
+        "caches.open('wgn-tiles-saved').then(c => c.keys()).then(k => k.length)"
+    )
     assert 0 < saved <= 400
     ids = report_ids(page)
     before = {i: server.api(f"/api/reports/{i}", sam["token"]) for i in ids}
@@ -65,8 +79,14 @@ def test_staff_triage_three_reports_offline_and_the_server_gets_exactly_those_ch
     context.set_offline(False)
     expect_outbox(page, 0)
     after = {i: server.api(f"/api/reports/{i}", sam["token"]) for i in ids}
-    assert {i: r["state"] for i, r in after.items()} == dict.fromkeys(ids, "acknowledged")
+    assert {i: r["state"] for i, r in after.items()} == dict.fromkeys(
+        ids, "acknowledged"
+    )
     assert after[ids[0]]["department"] == "Roads crew"
-    assert [after[i]["department"] for i in ids[1:]] == [before[i]["department"] for i in ids[1:]]
-    assert {i: r["category"] for i, r in after.items()} == {i: r["category"] for i, r in before.items()}
+    assert [after[i]["department"] for i in ids[1:]] == [
+        before[i]["department"] for i in ids[1:]
+    ]
+    assert {i: r["category"] for i, r in after.items()} == {
+        i: r["category"] for i, r in before.items()
+    }
     assert problems == []

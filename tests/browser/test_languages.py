@@ -18,8 +18,12 @@ pytestmark = pytest.mark.browser
 RAW_KEY = re.compile(
     r"\b(?:app|language|nav|outbox|storage|sync|report|mine|staff|update|conflict|push|map|state|sync_state)\.[a-z_]+\b"
 )
-SCREENS = [("nav-new", "new-report"), ("nav-mine", "my-reports"), ("nav-map", "report-map"),
-           ("nav-staff", "staff-reports")]
+SCREENS = [
+    ("nav-new", "new-report"),
+    ("nav-mine", "my-reports"),
+    ("nav-map", "report-map"),
+    ("nav-staff", "staff-reports"),
+]
 HTML_LANG = {"en": "en", "it": "it", "de": "de", "el": "el"}
 
 

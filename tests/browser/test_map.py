@@ -27,7 +27,9 @@ def open_map(server: Server, browser: Any, problems: list[str]) -> Any:
     page.goto(server.base_url + "/")
     wait_until_controlled(page)
     page.get_by_test_id("nav-map").click()
-    expect(page.get_by_test_id("map-count")).to_have_text("3 reports shown", timeout=20_000)
+    expect(page.get_by_test_id("map-count")).to_have_text(
+        "3 reports shown", timeout=20_000
+    )
     return page
 
 
@@ -40,7 +42,9 @@ def zoom_until_pins(page: Any) -> None:
     raise AssertionError("no pin after zooming into the clusters")
 
 
-def test_pins_and_area_outline_show_without_any_tiles(server: Server, browser: Any) -> None:
+def test_pins_and_area_outline_show_without_any_tiles(
+    server: Server, browser: Any
+) -> None:
     server.cli("seed-demo")
     problems: list[str] = []
     page = open_map(server, browser, problems)
@@ -53,7 +57,9 @@ def test_pins_and_area_outline_show_without_any_tiles(server: Server, browser: A
     assert [p for p in problems if "tile.openstreetmap.org" not in p] == []
 
 
-def test_the_state_filter_leaves_only_matching_pins(server: Server, browser: Any) -> None:
+def test_the_state_filter_leaves_only_matching_pins(
+    server: Server, browser: Any
+) -> None:
     server.cli("seed-demo")
     page = open_map(server, browser, [])
 
@@ -68,7 +74,9 @@ def test_tiles_seen_online_are_cached_with_their_size_and_shown_offline(
     tiled_server.cli("seed-demo")
     problems: list[str] = []
     context = resident_context(browser)
-    context.route("**/tiles/**", lambda route: route.fulfill(body=TILE, content_type="image/png"))
+    context.route(
+        "**/tiles/**", lambda route: route.fulfill(body=TILE, content_type="image/png")
+    )
     page = context.new_page()
     watch_console(page, problems)
     page.goto(tiled_server.base_url + "/")

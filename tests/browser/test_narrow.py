@@ -11,14 +11,22 @@ from tests.browser.conftest import Server
 
 pytestmark = pytest.mark.browser
 
-SCREENS = [("nav-new", "new-report"), ("nav-mine", "my-reports"), ("nav-map", "report-map"),
-           ("nav-staff", "staff-reports")]
+SCREENS = [
+    ("nav-new", "new-report"),
+    ("nav-mine", "my-reports"),
+    ("nav-map", "report-map"),
+    ("nav-staff", "staff-reports"),
+]
 
 
-def test_every_screen_fits_320_px_without_scrolling_sideways(server: Server, browser: Any) -> None:
+def test_every_screen_fits_320_px_without_scrolling_sideways(
+    server: Server, browser: Any
+) -> None:
     server.cli("seed-demo")
     sam = server.create_user("staff", "Sam")
-    page = browser.new_context(viewport={"width": 320, "height": 640}, locale="de-DE").new_page()
+    page = browser.new_context(
+        viewport={"width": 320, "height": 640}, locale="de-DE"
+    ).new_page()
     page.goto(server.base_url + urlsplit(sam["signin_url"]).path)
     wide: dict[str, int] = {}
 

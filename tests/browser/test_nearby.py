@@ -16,18 +16,24 @@ pytestmark = pytest.mark.browser
 POTHOLE = {"latitude": 45.63195, "longitude": 12.56745, "accuracy": 8}
 
 
-def test_me_too_on_a_nearby_open_report_confirms_it_on_the_server(server: Server, browser: Any) -> None:
+def test_me_too_on_a_nearby_open_report_confirms_it_on_the_server(
+    server: Server, browser: Any
+) -> None:
     server.cli("seed-demo")
     sam = server.create_user("staff", "Sam")
     problems: list[str] = []
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="en-GB",
-        permissions=["geolocation"], geolocation=POTHOLE,
+        viewport={"width": 390, "height": 844},
+        locale="en-GB",
+        permissions=["geolocation"],
+        geolocation=POTHOLE,
     )
     page = context.new_page()
     watch_console(page, problems)
     page.goto(server.base_url + "/")
-    expect(page.get_by_test_id("sync-status")).to_have_attribute("data-phase", "idle", timeout=20_000)
+    expect(page.get_by_test_id("sync-status")).to_have_attribute(
+        "data-phase", "idle", timeout=20_000
+    )
     page.get_by_test_id("location-coords").filter(has_text="45.63").wait_for()
     page.get_by_test_id("category-pothole").click()
 

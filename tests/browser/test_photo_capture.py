@@ -15,10 +15,17 @@ from tests.browser.pages import resident_context
 
 pytestmark = pytest.mark.browser
 
-SIDEWAYS = Path(__file__).resolve().parents[1] / "fixtures" / "photos" / "orient_Landscape_6.jpg"
+SIDEWAYS = (
+    Path(__file__).resolve().parents[1]
+    / "fixtures"
+    / "photos"
+    / "orient_Landscape_6.jpg"
+)
 
 
-def test_a_sideways_photo_is_queued_upright_without_exif(server: Server, browser: Any) -> None:
+def test_a_sideways_photo_is_queued_upright_without_exif(
+    server: Server, browser: Any
+) -> None:
     server.cli("seed-demo")
     page = resident_context(browser).new_page()
     page.goto(server.base_url + "/")

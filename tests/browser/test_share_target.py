@@ -8,19 +8,32 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Server
-from tests.browser.pages import PHOTO, resident_context, wait_until_controlled, watch_console
+from tests.browser.pages import (
+    PHOTO,
+    resident_context,
+    wait_until_controlled,
+    watch_console,
+)
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_manifest_declares_a_photo_share_target(server: Server, browser: Any) -> None:
+def test_the_manifest_declares_a_photo_share_target(
+    server: Server, browser: Any
+) -> None:
     page = browser.new_context().new_page()
     manifest = page.goto(server.base_url + "/manifest.webmanifest").json()
     target = manifest["share_target"]
-    assert (target["action"], target["method"], target["enctype"]) == ("/share", "POST", "multipart/form-data")
+    assert (target["action"], target["method"], target["enctype"]) == (
+        "/share",
+        "POST",
+        "multipart/form-data",
+    )
 
 
-def test_a_shared_photo_opens_the_new_report_screen_with_it(server: Server, browser: Any) -> None:
+def test_a_shared_photo_opens_the_new_report_screen_with_it(
+    server: Server, browser: Any
+) -> None:
     problems: list[str] = []
     page = resident_context(browser).new_page()
     watch_console(page, problems)
@@ -39,5 +52,7 @@ def test_a_shared_photo_opens_the_new_report_screen_with_it(server: Server, brow
     )
     page.goto(server.base_url + "/?shared=1")
 
-    expect(page.get_by_test_id("photo-previews").locator("li")).to_have_count(1, timeout=20_000)
+    expect(page.get_by_test_id("photo-previews").locator("li")).to_have_count(
+        1, timeout=20_000
+    )
     assert problems == []
