@@ -26,6 +26,7 @@ import { registerServiceWorker } from './sw/register.js';
 import { newReportScreen } from './report/new-report.js';
 import { myReportsScreen } from './mine/my-reports.js';
 import { staffScreen } from './staff/staff-screen.js';
+import { mapScreen } from './map/index.js';
 import { pushSettingsScreen } from './push/settings.js';
 import { refreshSubscription } from './push/subscription.js';
 import { logger } from './app/log.js';
@@ -152,6 +153,7 @@ export async function boot() {
 
   route('/', newReportScreen);
   route('/mine', myReportsScreen);
+  route('/map', mapScreen);
   route('/staff', staffScreen);
   route('/staff/reports/:id', staffScreen);
   route('/settings/notifications', pushSettingsScreen);

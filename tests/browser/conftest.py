@@ -147,6 +147,16 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 
 @pytest.fixture
+def tiled_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    """A server whose map tiles come from its own origin (the CSP's
+    connect-src 'self' allows the service worker nothing else); tests answer
+    /tiles/ with ``context.route``."""
+    monkeypatch.setenv("WEGOVNOW_TILE_URL", "/tiles/{z}/{x}/{y}.png")
+    with running_server(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (make chromium)")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -20,13 +19,15 @@ DYNAMIC = {
     "sync_state.": ["waiting", "sending", "sent", "attention"],
     "report.location_error_": ["denied", "unavailable", "unsupported"],
     "push.topic.": ["my_reports", "new_reports"],
+    "map.state_type_": ["open", "fixed", "closed"],
     "mutation.": ["report.create", "report.set_state", "report.edit", "report.confirm",
-                  "report.delete", "update.add", "conflict.resolve"],
+                  "report.delete", "update.add", "conflict.resolve",
+                  "report.add_photo"],
 }
 SERVER_CODES = {"sync.client_foreign"}
 # Keys are passed around (to t(), showMessage(), navLink()), so look for any
 # string literal in a message namespace rather than for t() calls alone.
-NAMESPACES = "app|language|nav|outbox|storage|sync|report|mine|staff|update|conflict|push|account"
+NAMESPACES = "app|language|nav|outbox|storage|sync|report|mine|staff|update|conflict|push|account|map"
 KEY_LITERAL = re.compile(rf"'((?:{NAMESPACES})\.[a-z_]+)'")
 
 

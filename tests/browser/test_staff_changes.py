@@ -103,3 +103,29 @@ def test_staff_settle_a_field_conflict_from_the_tablet(server: Server, browser: 
     description = server.api(f"/api/reports/{report_id}", sam["token"])["description"]
     assert description == "Set aside from the street"
     assert problems == []
+
+
+def test_staff_merge_both_sides_of_a_field_conflict(server: Server, browser: Any) -> None:
+    server.cli("seed-demo")
+    sam = server.create_user("staff", "Sam")
+    problems: list[str] = []
+    page, report_id = open_first_report(server, browser, sam, problems)
+    version = server.api(f"/api/reports/{report_id}", sam["token"])["version"]
+    first = {"id": report_id, "fields": {"description": "Kerb broken"}}
+    second = {"id": report_id, "fields": {"description": "Two cones missing"}}
+    push_from_another_device(server, sam["token"], "report.edit", first, version)
+    push_from_another_device(server, sam["token"], "report.edit", second, version)
+
+    page.get_by_test_id("nav-mine").click()
+    page.get_by_test_id("sync-now").click()
+    page.go_back()
+    sides = page.get_by_test_id("conflict-sides")
+    expect(sides).to_contain_text("Kerb broken")
+    expect(sides).to_contain_text("Two cones missing")
+    page.get_by_test_id("conflict-merge-value").fill("Kerb broken; two cones missing")
+    page.get_by_test_id("conflict-merged").click()
+
+    expect(page.get_by_test_id("conflict")).to_have_count(0, timeout=20_000)
+    description = server.api(f"/api/reports/{report_id}", sam["token"])["description"]
+    assert description == "Kerb broken; two cones missing"
+    assert problems == []

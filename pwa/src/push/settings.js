@@ -44,10 +44,30 @@ function quietFields(preferences) {
     'fieldset',
     {},
     h('legend', {}, t('push.quiet')),
-    h('label', {}, t('push.quiet_from'), ' ',
-      h('input', { type: 'time', name: 'quiet_start', value: quiet?.start ?? '', testid: 'quiet-start' })),
-    h('label', {}, t('push.quiet_to'), ' ',
-      h('input', { type: 'time', name: 'quiet_end', value: quiet?.end ?? '', testid: 'quiet-end' })),
+    h(
+      'label',
+      {},
+      t('push.quiet_from'),
+      ' ',
+      h('input', {
+        type: 'time',
+        name: 'quiet_start',
+        value: quiet?.start ?? '',
+        testid: 'quiet-start',
+      }),
+    ),
+    h(
+      'label',
+      {},
+      t('push.quiet_to'),
+      ' ',
+      h('input', {
+        type: 'time',
+        name: 'quiet_end',
+        value: quiet?.end ?? '',
+        testid: 'quiet-end',
+      }),
+    ),
   );
 }
 
@@ -82,7 +102,10 @@ export async function pushSettingsScreen(outlet) {
       onsubmit: async (event) => {
         event.preventDefault();
         const chosen = readForm(form);
-        await requestJson('/api/push/preferences', { method: 'PUT', body: chosen.preferences });
+        await requestJson('/api/push/preferences', {
+          method: 'PUT',
+          body: chosen.preferences,
+        });
         const saved = device
           ? await saveSubscription({ topics: chosen.topics })
           : await enableNotifications({ topics: chosen.topics });
@@ -93,18 +116,25 @@ export async function pushSettingsScreen(outlet) {
     topicBox('my_reports', topics.includes('my_reports')),
     topicBox('new_reports', topics.includes('new_reports')),
     quietFields(preferences),
-    h('button', { type: 'submit', class: 'btn', testid: 'push-save' },
-      device ? t('push.save') : t('push.enable')),
+    h(
+      'button',
+      { type: 'submit', class: 'btn', testid: 'push-save' },
+      device ? t('push.save') : t('push.enable'),
+    ),
     device &&
-      h('button', {
-        type: 'button',
-        class: 'btn btn--secondary',
-        testid: 'push-disable',
-        onclick: async () => {
-          await disableNotifications();
-          status.textContent = t('push.disable');
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn--secondary',
+          testid: 'push-disable',
+          onclick: async () => {
+            await disableNotifications();
+            status.textContent = t('push.disable');
+          },
         },
-      }, t('push.disable')),
+        t('push.disable'),
+      ),
     status,
   );
   mount(outlet, form);

@@ -4,7 +4,11 @@
 import { request, requestJson } from '../api/http.js';
 
 export function pushSupported() {
-  return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+  return (
+    'serviceWorker' in navigator &&
+    'PushManager' in window &&
+    'Notification' in window
+  );
 }
 
 function toUint8(base64url) {

@@ -12,7 +12,7 @@ function formatCoords({ lat, lon }) {
   return `${formatNumber(lat, opts)}, ${formatNumber(lon, opts)}`;
 }
 
-export function locationField() {
+export function locationField({ onChange = () => {} } = {}) {
   let position = null; // {lat, lon, accuracy, manual}
   let accepted = false;
   let stopWatch = () => {};
@@ -70,6 +70,7 @@ export function locationField() {
   );
 
   function render() {
+    onChange(position);
     if (!position && !locate.hidden) {
       status.textContent = t('report.location_ask');
       coords.textContent = '';

@@ -10,6 +10,12 @@ import { uuidv7 } from '../sync/uuid.js';
 import { categoryPicker } from './category-picker.js';
 import { locationField } from './location-field.js';
 import { photoField } from './photo-field.js';
+import { nearbyPanel } from './nearby.js';
+import { takeSharedPhoto } from './shared-photo.js';
+import { logger } from '../app/log.js';
+import { on, RECORDS_CHANGED } from '../sync/events.js';
+
+const log = logger('report');
 
 const DESCRIPTION_MAX = 500;
 
@@ -53,7 +59,18 @@ export async function newReportScreen(outlet) {
   let category = null;
   const categories = await categoriesOrEmpty();
   const photo = photoField();
-  const where = locationField();
+  const nearby = nearbyPanel();
+  let lastAt = null;
+  const showNearby = () =>
+    nearby.update(category, lastAt).catch((e) => log.warn('nearby', e));
+  const where = locationField({
+    onChange: (position) => {
+      const moved =
+        position?.lat !== lastAt?.lat || position?.lon !== lastAt?.lon;
+      lastAt = position;
+      if (moved) showNearby();
+    },
+  });
   const message = h('p', {
     class: 'form__message',
     role: 'alert',
@@ -102,6 +119,7 @@ export async function newReportScreen(outlet) {
       });
       form.reset();
       category = null;
+      showNearby();
       photo.reset();
       where.reset();
       showMessage(
@@ -129,7 +147,9 @@ export async function newReportScreen(outlet) {
     },
     categoryPicker(categories, (id) => {
       category = id;
+      showNearby();
     }),
+    nearby.el,
     photo.el,
     where.el,
     h(
@@ -157,5 +177,15 @@ export async function newReportScreen(outlet) {
   );
 
   mount(outlet, h('h1', { class: 'screen__title' }, t('report.title')), form);
-  return () => where.destroy();
+  if (new URLSearchParams(location.search).has('shared')) {
+    takeSharedPhoto()
+      .then((file) => file && photo.addFiles([file]))
+      .catch((e) => log.warn('shared photo', e));
+  }
+  // A pull that lands while the form is open may bring a nearby report.
+  const offRecords = on(RECORDS_CHANGED, showNearby);
+  return () => {
+    offRecords();
+    where.destroy();
+  };
 }

@@ -101,6 +101,7 @@ export function photoField() {
 
   return {
     el,
+    addFiles,
     /** Wait for photos still being prepared, then answer them. */
     async value() {
       await busy;

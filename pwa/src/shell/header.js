@@ -20,6 +20,7 @@ export function header(user, badge) {
   const links = [
     navLink('/', 'nav.new_report', 'nav-new'),
     navLink('/mine', 'nav.my_reports', 'nav-mine'),
+    navLink('/map', 'nav.map', 'nav-map'),
     isStaff(user) ? navLink('/staff', 'nav.staff', 'nav-staff') : null,
     !user || user.is_guest
       ? navLink('/signin', 'nav.signin', 'nav-signin')

@@ -29,8 +29,10 @@ function shown(value) {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-async function resolve(conflict, choice) {
-  await enqueue('conflict.resolve', { id: conflict.id, choice });
+async function resolve(conflict, choice, value = undefined) {
+  const args = { id: conflict.id, choice };
+  if (choice === 'merged') args.value = value;
+  await enqueue('conflict.resolve', args);
   requestSync('conflict resolved');
 }
 
@@ -54,16 +56,64 @@ function conflictItem(conflict) {
       { class: 'card__title' },
       t('conflict.title', { field: conflict.field ?? '' }),
     ),
-    h('p', {}, t('conflict.theirs', { value: shown(conflict.theirs) })),
-    h('p', {}, t('conflict.yours', { value: shown(conflict.yours) })),
+    h(
+      'dl',
+      { class: 'conflict__sides', testid: 'conflict-sides' },
+      h(
+        'div',
+        {},
+        h('dt', {}, t('conflict.server_value')),
+        h('dd', {}, shown(conflict.theirs)),
+      ),
+      h(
+        'div',
+        {},
+        h('dt', {}, t('conflict.your_value')),
+        h('dd', {}, shown(conflict.yours)),
+      ),
+    ),
     conflict.queued
       ? h('p', { class: 'hint' }, t('conflict.queued'))
-      : h(
-          'div',
-          { class: 'actions' },
-          choose('theirs', 'conflict.keep_theirs'),
-          choose('yours', 'conflict.use_yours'),
-        ),
+      : [
+          h(
+            'div',
+            { class: 'actions' },
+            choose('theirs', 'conflict.keep_theirs'),
+            choose('yours', 'conflict.use_yours'),
+          ),
+          typeof conflict.theirs === 'string' || conflict.theirs === null
+            ? mergeForm(conflict)
+            : null,
+        ],
+  );
+}
+
+// Text fields can be merged by hand: both values start in the box.
+function mergeForm(conflict) {
+  const id = `merge-${conflict.id}`;
+  const box = h('textarea', {
+    id,
+    class: 'input',
+    rows: 3,
+    testid: 'conflict-merge-value',
+    value: [conflict.theirs, conflict.yours].filter(Boolean).join('\n'),
+  });
+  return h(
+    'form',
+    {
+      class: 'form',
+      onsubmit: (event) => {
+        event.preventDefault();
+        resolve(conflict, 'merged', box.value.trim());
+      },
+    },
+    h('label', { for: id, class: 'field__label' }, t('conflict.merge_label')),
+    box,
+    h(
+      'button',
+      { type: 'submit', class: 'btn btn--small', testid: 'conflict-merged' },
+      t('conflict.merge_save'),
+    ),
   );
 }
 

@@ -5,6 +5,7 @@ import { formatDateTime, formatNumber, t } from '../i18n/i18n.js';
 import { dismiss, enqueue } from '../sync/outbox.js';
 import { requestSync } from '../sync/engine.js';
 import { conflictList } from './conflicts.js';
+import { editForm, fixedPhotoForm } from './triage.js';
 
 function photoList(photos) {
   if (!photos?.length) return null;
@@ -219,12 +220,17 @@ export function reportDetail(
       data.reporter_name
         ? [h('dt', {}, t('staff.reporter')), h('dd', {}, data.reporter_name)]
         : null,
+      data.department
+        ? [h('dt', {}, t('staff.department')), h('dd', {}, data.department)]
+        : null,
       h('dt', {}, t('staff.confirmations')),
       h('dd', {}, String(data.confirmations ?? 0)),
     ),
     refusedList(refused),
     conflictList(conflicts),
     stateForm(record, pending),
+    editForm(record, categories),
+    fixedPhotoForm(record),
     history(data.updates),
   );
 }

@@ -11,19 +11,24 @@ import { pendingStates, refusedChanges } from './pending.js';
 import { reportDetail } from './report-detail.js';
 import { logger } from '../app/log.js';
 import { openConflicts } from './conflicts.js';
+import { areaOffline } from './area-offline.js';
+import { bulkBar } from './bulk.js';
+import { getMeta } from '../sync/meta.js';
 
-const chosen = { state: '', category: '' };
+const chosen = { state: '', category: '', area: '' };
+const picked = new Set();
 const log = logger('staff');
 
 function matches(record) {
   const data = record.data ?? {};
   return (
     (!chosen.state || data.state === chosen.state) &&
-    (!chosen.category || data.category === chosen.category)
+    (!chosen.category || data.category === chosen.category) &&
+    (!chosen.area || data.area === chosen.area)
   );
 }
 
-function row(record, categories, pending, openId) {
+function row(record, categories, pending, openId, onPick) {
   const data = record.data;
   const link = h(
     'a',
@@ -53,7 +58,21 @@ function row(record, categories, pending, openId) {
     ),
   );
   if (record.id === openId) link.setAttribute('aria-current', 'true');
-  return h('li', {}, link);
+  const check = h('input', {
+    type: 'checkbox',
+    class: 'row-pick__check',
+    testid: 'staff-pick',
+    'aria-label': t('staff.pick_for_bulk', {
+      name: categories.get(data.category) ?? data.category,
+    }),
+    checked: picked.has(record.id),
+    onchange: (event) => {
+      if (event.target.checked) picked.add(record.id);
+      else picked.delete(record.id);
+      onPick();
+    },
+  });
+  return h('li', { class: 'row-pick' }, check, link);
 }
 
 export async function staffScreen(outlet, params) {
@@ -85,6 +104,28 @@ export async function staffScreen(outlet, params) {
     return rendering;
   };
 
+  chosen.area = await getMeta('staff_area', '');
+  const areaBox = await areaOffline((areaId) => {
+    chosen.area = areaId;
+    queueRender();
+  });
+
+  // Ticking a box redraws the bulk bar only, so focus stays on the box.
+  const bulkSlot = h('div', {});
+  let latest = [];
+  function showBulk() {
+    mount(
+      bulkSlot,
+      bulkBar(
+        latest.filter((r) => picked.has(r.id)),
+        () => {
+          picked.clear();
+          queueRender();
+        },
+      ),
+    );
+  }
+
   async function render() {
     const [records, categories, pending] = await Promise.all([
       listRecords('report'),
@@ -95,6 +136,8 @@ export async function staffScreen(outlet, params) {
       (b.data?.created_at ?? '').localeCompare(a.data?.created_at ?? ''),
     );
     const shown = records.filter(matches);
+    latest = records;
+    showBulk();
 
     mount(
       listPane,
@@ -102,11 +145,13 @@ export async function staffScreen(outlet, params) {
         Object.assign(chosen, next);
         queueRender();
       }),
+      areaBox,
       h('p', { class: 'hint' }, t('staff.count', { count: shown.length })),
+      bulkSlot,
       h(
         'ul',
         { class: 'rows', testid: 'staff-reports' },
-        shown.map((r) => row(r, categories, pending, params.id)),
+        shown.map((r) => row(r, categories, pending, params.id, showBulk)),
       ),
     );
 

@@ -23,7 +23,9 @@ export function readMessage(event) {
 export function sameOriginPath(url, origin) {
   try {
     const resolved = new URL(url || '/', origin);
-    return resolved.origin === origin ? resolved.pathname + resolved.search : '/';
+    return resolved.origin === origin
+      ? resolved.pathname + resolved.search
+      : '/';
   } catch {
     return '/';
   }
@@ -44,7 +46,10 @@ function showMessage(self, message) {
 
 async function openInApp(self, path) {
   const target = new URL(path, self.location.origin).href;
-  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const windows = await self.clients.matchAll({
+    type: 'window',
+    includeUncontrolled: true,
+  });
   for (const client of windows) {
     if (new URL(client.url).origin !== self.location.origin) continue;
     const focused = await client.focus();
@@ -60,7 +65,9 @@ function toUint8(base64url) {
 
 /** Subscribe again with the server's key and hand the subscription to the server. */
 export async function renewSubscription(self, oldSubscription = null) {
-  const key = await (await fetch('/api/push/key', { credentials: 'same-origin' })).json();
+  const key = await (
+    await fetch('/api/push/key', { credentials: 'same-origin' })
+  ).json();
   const subscription = await self.registration.pushManager.subscribe({
     userVisibleOnly: true,
     applicationServerKey: toUint8(key.public_key),
@@ -68,7 +75,10 @@ export async function renewSubscription(self, oldSubscription = null) {
   const me = await fetch('/api/me', { credentials: 'same-origin' });
   if (!me.ok) return subscription; // signed out: the app sends it at next start
   const { csrf_token: csrf } = await me.json();
-  const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf ?? '' };
+  const headers = {
+    'Content-Type': 'application/json',
+    'X-CSRF-Token': csrf ?? '',
+  };
   await fetch('/api/push/subscriptions', {
     method: 'POST',
     credentials: 'same-origin',
@@ -93,7 +103,10 @@ export function installPushHandlers(self) {
 
   self.addEventListener('notificationclick', (event) => {
     event.notification.close();
-    const path = sameOriginPath(event.notification.data?.url, self.location.origin);
+    const path = sameOriginPath(
+      event.notification.data?.url,
+      self.location.origin,
+    );
     event.waitUntil(openInApp(self, path));
   });
 

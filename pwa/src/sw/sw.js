@@ -12,6 +12,8 @@ import { CacheFirst, StaleWhileRevalidate } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
 import { CacheableResponsePlugin } from 'workbox-cacheable-response';
 import { installPushHandlers } from './push.js';
+import { handleTile, isTile } from './tiles.js';
+import { receiveShare } from './share.js';
 
 const DAY_S = 24 * 60 * 60;
 // Paths the server answers itself, even for a navigation.
@@ -57,27 +59,13 @@ registerRoute(
   }),
 );
 
-// Map tiles, when the server offers them from its own origin; a bounded set
-// so an afternoon of panning cannot fill the disk. Tiles from another origin
-// are left to the page: the worker's fetch would fall under connect-src
-// 'self' and fail, where the page's <img> may load them.
-registerRoute(
-  ({ request, url }) =>
-    sameOrigin(url) &&
-    request.destination === 'image' &&
-    /\/\d+\/\d+\/\d+(@2x)?\.png$/.test(url.pathname),
-  new CacheFirst({
-    cacheName: 'wgn-tiles',
-    plugins: [
-      new CacheableResponsePlugin({ statuses: [200] }),
-      new ExpirationPlugin({
-        maxEntries: 1000,
-        maxAgeSeconds: 14 * DAY_S,
-        purgeOnQuotaError: true,
-      }),
-    ],
-  }),
-);
+// Map tiles from the app's own origin. Tiles from another origin are left
+// to the page until the server's connect-src names the tile host: the
+// worker's fetch would fall under connect-src 'self' and fail, where the
+// page's <img> may load them.
+registerRoute(isTile, handleTile);
+
+registerRoute(({ url }) => url.pathname === '/share', receiveShare, 'POST');
 
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();
