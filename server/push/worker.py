@@ -120,6 +120,7 @@ class Worker:
         self.wakeup = asyncio.Event()
         self.attention = asyncio.Event()
         self.stopping = False
+        self.exhausted = False  # the last claim found fewer messages than it asked for
         self.sent = 0
         self._task: asyncio.Task[int] | None = None
 
@@ -150,15 +151,15 @@ class Worker:
         Sends chain: each one that ends starts the next from the buffer, so the
         claims and commits of this loop never leave a connection idle.
         """
-        exhausted = False
+        self.exhausted = False
         await self.sender.open()
         self.executor = seal_pool(self.seal_threads)
         try:
             while not self.stopping:
-                if not exhausted and len(self.buffer) <= self.claim_size // 2:
+                if not self.exhausted and len(self.buffer) <= self.claim_size // 2:
                     taken = await self.claim(self.claim_size)
                     self.buffer.extend(self.seal_ahead(taken))
-                    exhausted = len(taken) < self.claim_size
+                    self.exhausted = len(taken) < self.claim_size
                 self.fill()
                 if self.in_flight:
                     await self.settle()
@@ -168,7 +169,7 @@ class Worker:
                 if once:
                     break
                 await self.idle()
-                exhausted = False
+                self.exhausted = False
         except Exception:
             log.exception("push worker failed; owner=%s", self.owner)
             raise
@@ -263,7 +264,7 @@ class Worker:
     def finished(self, task: asyncio.Task[None]) -> None:
         self.in_flight.discard(task)
         self.fill()
-        low = len(self.buffer) <= self.claim_size // 2
+        low = not self.exhausted and len(self.buffer) <= self.claim_size // 2
         if low or len(self.results) >= RECORD_BATCH or not self.in_flight:
             self.attention.set()
 
