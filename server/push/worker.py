@@ -122,6 +122,7 @@ class Worker:
         self.wakeup = asyncio.Event()
         self.attention = asyncio.Event()
         self.stopping = False
+        self.draining = False
         self.exhausted = False  # the last claim found fewer messages than it asked for
         self.sent = 0
         self._task: asyncio.Task[int] | None = None
@@ -199,7 +200,7 @@ class Worker:
         self.wakeup.clear()
 
     async def drain(self) -> None:
-        self.stopping = True
+        self.draining = True
         if self.in_flight:
             await asyncio.wait(self.in_flight)
         await self.record_results()
@@ -209,6 +210,7 @@ class Worker:
             await PushMessage.filter(id__in=ids, lease_owner=self.owner).update(
                 leased_until=0, lease_owner=None
             )
+        self.draining = False
 
     async def claim(self, limit: int) -> list[Job]:
         """Take up to ``limit`` due messages nobody holds, in queue order."""
@@ -255,7 +257,9 @@ class Worker:
         return queued
 
     def fill(self) -> None:
-        while self.buffer and len(self.in_flight) < self.concurrency and not self.stopping:
+        while self.buffer and len(self.in_flight) < self.concurrency and not (
+            self.stopping or self.draining
+        ):
             self.begin(*self.buffer.popleft())
 
     def begin(self, job: Job, sealing: asyncio.Future[list[bytes | str]], index: int) -> None:
