@@ -80,8 +80,11 @@ async def start() -> None:
 
 
 async def stop() -> None:
-    for task in current_app.config.pop("TASKS", []):
+    tasks = current_app.config.pop("TASKS", [])
+    for task in tasks:
         task.cancel()
+    # Let a query in flight end before the connections close under it.
+    await asyncio.gather(*tasks, return_exceptions=True)
     await stop_push(current_app)  # type: ignore[arg-type]
     context = current_app.config.pop("DB", None)
     if context is not None:
