@@ -16,6 +16,7 @@ from server.core.errors import ApiError, NotFound
 from server.core.i18n import Catalog
 from server.core.housekeeping import housekeeping_loop
 from server.core.limits import install_rate_limits
+from server.core.static import Compressed, cache_control, content_security_policy, text_response
 from server.media.store import MediaStore
 from server.proposals.scheduler import install as install_proposals_scheduler
 from server.push.service import start_push, stop_push
@@ -31,14 +32,6 @@ import server.syncing.conflicts  # noqa: E402,F401
 import server.proposals.mutations  # noqa: E402,F401
 import server.proposals.views  # noqa: E402,F401
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; "
-    "img-src 'self' data: blob: https:; connect-src 'self'; worker-src 'self'; "
-    "manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
-
-
 def create_app(settings: Settings | None = None) -> Quart:
     settings = settings or Settings()
     app = Quart(__name__, static_folder=None)
@@ -46,6 +39,8 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.config["CATALOG"] = Catalog.load(settings.locales_dir, settings.default_locale)
     app.config["MEDIA_STORE"] = MediaStore(settings.media_dir)
     app.config["MAX_CONTENT_LENGTH"] = settings.media_max_bytes + 1024
+    app.config["CSP"] = content_security_policy(settings.tile_url)
+    app.config["COMPRESSED"] = Compressed()
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from server.accounts.routes import blueprint as accounts
@@ -90,8 +85,11 @@ async def start() -> None:
 
 
 async def stop() -> None:
-    for task in current_app.config.pop("TASKS", []):
+    tasks = current_app.config.pop("TASKS", [])
+    for task in tasks:
         task.cancel()
+    # Let a query in flight end before the connections close under it.
+    await asyncio.gather(*tasks, return_exceptions=True)
     await stop_push(current_app)  # type: ignore[arg-type]
     context = current_app.config.pop("DB", None)
     if context is not None:
@@ -112,7 +110,7 @@ async def identify() -> None:
 async def secure_headers(response: Response) -> Response:
     settings: Settings = current_app.config["SETTINGS"]
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Content-Security-Policy", current_app.config["CSP"])
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "same-origin"
     headers["X-Frame-Options"] = "DENY"
@@ -197,14 +195,13 @@ def add_core_routes(app: Quart) -> None:
         settings: Settings = current_app.config["SETTINGS"]
         root = Path(settings.pwa_dir)
         candidate = (root / path).resolve()
-        if path and candidate.is_file() and root.resolve() in candidate.parents:
+        if not (path and candidate.is_file() and root.resolve() in candidate.parents):
+            path, candidate = "index.html", root / "index.html"
+            if not candidate.exists():
+                raise NotFound("pwa.not_built")
+        response = await text_response(request, candidate, current_app.config["COMPRESSED"])
+        if response is None:
             response = await send_from_directory(root, path)
-            if path in ("sw.js", "index.html", "manifest.webmanifest"):
-                response.headers["Cache-Control"] = "no-cache"
-            return response
-        index = root / "index.html"
-        if not index.exists():
-            raise NotFound("pwa.not_built")
-        response = await send_from_directory(root, "index.html")
-        response.headers["Cache-Control"] = "no-cache"
+        if policy := cache_control(path):
+            response.headers["Cache-Control"] = policy
         return response

@@ -1,4 +1,5 @@
-"""Housekeeping: abandoned uploads, photo files without a row, old tombstones."""
+"""Housekeeping: abandoned uploads, photo files without a row, old tombstones, old
+push messages."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from server.accounts.maintenance import prune_account_records
 from server.media.models import Media, Upload
 from server.media.store import MediaStore
+from server.push.maintenance import prune_push_messages
 from server.settings import Settings
 from server.syncing.maintenance import prune_tombstones
 
@@ -54,6 +56,7 @@ async def housekeeping_loop(settings: Settings, store: MediaStore, every_seconds
             await prune_orphan_files(store)
             await prune_tombstones(settings.sync_tombstone_days)
             await prune_account_records(settings)
+            await prune_push_messages(settings.push_keep_days)
         except Exception:  # keep the loop alive; the next round tries again
-            log.exception("media housekeeping failed")
+            log.exception("housekeeping failed")
         await asyncio.sleep(every_seconds)

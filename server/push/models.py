@@ -77,6 +77,9 @@ class PushMessage(Model):
     class Meta:
         table = "push_messages"
         unique_together = (("event_key", "subscription"),)
+        # The worker's claim reads queued rows in due order: without state first,
+        # every claim steps over all the rows already sent.
+        indexes = (("state", "due_at", "id"),)
 
 
 class PushTopic(Model):

@@ -1,25 +1,28 @@
-"""One HTTP request to a push service, made in a worker thread.
+"""Requests to push services: encrypted in threads, posted through one async client.
 
-pywebpush encrypts (RFC 8291, aes128gcm) and posts through ``requests``. The session
-given to it never follows a redirect, ignores proxy settings from the environment, and
-checks the address of every socket it opens: a host that resolved to a public address
-when subscribed and to a private one now (DNS rebinding) is refused before any byte of
-the request is written. The limit: the TCP connection itself is opened first, so such
-a host learns that somebody knocked.
+pywebpush encrypts (RFC 8291, aes128gcm, a fresh ECDH key per message) in a thread
+pool, since ECDH and AES release the GIL. The POST
+goes through one pooled aiohttp session on the event loop, with keep-alive, no
+redirects, no proxy settings from the environment and a timeout.
+
+Every address is checked before a connection is opened: the resolver drops the
+addresses the server must not call, and an IP literal in the endpoint is checked
+before the request. A host that resolved to a public address when subscribed and
+to a private one now (DNS rebinding) is refused before any packet reaches it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import socket
-import threading
 from dataclasses import dataclass
-from typing import Any
+from urllib.parse import urlsplit
 
-import requests
-from pywebpush import WebPushException, webpush
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import ThreadedResolver
+from pywebpush import WebPusher
 
 from server.push.rules import PAYLOAD_MAX_BYTES, address_allowed
 from server.push.vapid import Vapid
@@ -27,6 +30,10 @@ from server.push.vapid import Vapid
 
 class AddressRefused(Exception):
     """The endpoint's host now resolves to an address the server must not call."""
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:200]
 
 
 @dataclass(frozen=True)
@@ -39,99 +46,131 @@ class Attempt:
     refused: bool = False
 
 
-def guarded_pools(allow_loopback: bool) -> dict[str, type[HTTPConnectionPool]]:
-    def check(sock: socket.socket) -> socket.socket:
-        peer = sock.getpeername()[0]
-        if not address_allowed(peer, allow_loopback):
-            sock.close()
-            raise AddressRefused(peer)
-        return sock
+@dataclass(frozen=True)
+class Sealed:
+    """An encrypted message, ready to post."""
 
-    class GuardedHTTPConnection(HTTPConnection):
-        def _new_conn(self) -> socket.socket:
-            return check(super()._new_conn())
-
-    class GuardedHTTPSConnection(HTTPSConnection):
-        def _new_conn(self) -> socket.socket:
-            return check(super()._new_conn())
-
-    class GuardedHTTPPool(HTTPConnectionPool):
-        ConnectionCls = GuardedHTTPConnection
-
-    class GuardedHTTPSPool(HTTPSConnectionPool):
-        ConnectionCls = GuardedHTTPSConnection
-
-    return {"http": GuardedHTTPPool, "https": GuardedHTTPSPool}
+    endpoint: str
+    body: bytes
+    headers: dict[str, str]
 
 
-class GuardedAdapter(HTTPAdapter):
+def encrypt_many(items: list[tuple[str, str, bytes]]) -> list[bytes | str]:
+    """Encrypt each ``(p256dh, auth, payload)`` for its device (RFC 8291, aes128gcm),
+    or say why it cannot be; runs in the seal threads."""
+    bodies: list[bytes | str] = []
+    for p256dh, auth, payload in items:
+        if len(payload) > PAYLOAD_MAX_BYTES:
+            bodies.append("payload too large")
+            continue
+        info = {"endpoint": "", "keys": {"p256dh": p256dh, "auth": auth}}
+        try:
+            bodies.append(WebPusher(info).encode(payload)["body"])
+        except Exception as error:  # a bad key fails its message, not the others
+            bodies.append(describe(error))
+    return bodies
+
+
+class GuardedResolver(AbstractResolver):
+    """Resolves as usual, then keeps only the addresses the server may call."""
+
     def __init__(self, allow_loopback: bool) -> None:
-        self.pools = guarded_pools(allow_loopback)
-        super().__init__(pool_connections=64, pool_maxsize=4, max_retries=0)
+        self.allow_loopback = allow_loopback
+        self.inner = ThreadedResolver()
 
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = self.pools
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        found = await self.inner.resolve(host, port, family)
+        allowed = [r for r in found if address_allowed(r["host"], self.allow_loopback)]
+        if not allowed:
+            raise AddressRefused(f"{host} -> {', '.join(r['host'] for r in found)}")
+        return allowed
+
+    async def close(self) -> None:
+        await self.inner.close()
 
 
-class NoRedirectSession(requests.Session):
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        kwargs["allow_redirects"] = False
-        return super().request(*args, **kwargs)
+def literal_refused(endpoint: str, allow_loopback: bool) -> str | None:
+    """The endpoint's IP literal if the server must not call it (aiohttp skips the
+    resolver for literals), else None."""
+    host = urlsplit(endpoint).hostname or ""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return None if address_allowed(host, allow_loopback) else host
 
 
 class Sender:
-    """Sends one message; safe to call from several threads at once."""
+    """Seals messages (thread-safe) and posts them (on the event loop)."""
 
-    def __init__(self, vapid: Vapid, timeout: float, allow_loopback: bool) -> None:
+    def __init__(
+        self, vapid: Vapid, timeout: float, allow_loopback: bool, connections: int = 16
+    ) -> None:
         self.vapid = vapid
         self.timeout = timeout
         self.allow_loopback = allow_loopback
-        self._local = threading.local()
+        self.connections = connections
+        self.session: aiohttp.ClientSession | None = None
 
-    def session(self) -> requests.Session:
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = NoRedirectSession()
-            session.trust_env = False
-            adapter = GuardedAdapter(self.allow_loopback)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-            self._local.session = session
-        return session
+    async def open(self) -> None:
+        connector = aiohttp.TCPConnector(
+            limit=self.connections,
+            resolver=GuardedResolver(self.allow_loopback),
+            ttl_dns_cache=60,
+            keepalive_timeout=30,
+        )
+        self.session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=aiohttp.ClientTimeout(total=self.timeout),
+            trust_env=False,
+            auto_decompress=False,
+            skip_auto_headers=("User-Agent", "Accept-Encoding"),
+        )
 
-    def send(
-        self,
-        endpoint: str,
-        p256dh: str,
-        auth: str,
-        payload: bytes,
-        ttl: int,
-        urgency: str,
-        topic: str,
-    ) -> Attempt:
-        if len(payload) > PAYLOAD_MAX_BYTES:
-            return Attempt(None, error="payload too large", refused=True)
+    async def close(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+            self.session = None
+
+    def seal(
+        self, endpoint: str, body: bytes, ttl: int, urgency: str, topic: str
+    ) -> Sealed:
+        """Add the signed VAPID header and the Web Push headers to an encrypted body."""
         headers = {
             "Authorization": self.vapid.authorization(endpoint),
+            "Content-Encoding": "aes128gcm",
+            "Content-Type": "application/octet-stream",
+            "TTL": str(ttl),
             "Urgency": urgency,
             "Topic": topic,
         }
+        return Sealed(endpoint, body, headers)
+
+    async def post(self, sealed: Sealed) -> Attempt:
+        """POST one sealed message; answer what the push service said."""
+        assert self.session is not None, "call Sender.open() first"
+        refused = literal_refused(sealed.endpoint, self.allow_loopback)
+        if refused is not None:
+            return Attempt(None, error=f"address refused: {refused}", refused=True)
         try:
-            response = webpush(
-                {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}},
-                data=payload,
-                headers=headers,
-                ttl=ttl,
-                timeout=self.timeout,
-                requests_session=self.session(),
-            )
-        except WebPushException as error:
-            if error.response is None:
-                return Attempt(None, error=str(error.message)[:200])
-            return Attempt(error.status_code, error.retry_after)
+            async with self.session.post(
+                sealed.endpoint, data=sealed.body, headers=sealed.headers,
+                allow_redirects=False,
+            ) as response:
+                await response.read()
+                return Attempt(response.status, response.headers.get("Retry-After"))
         except AddressRefused as error:
-            return Attempt(None, error=f"address refused: {error}", refused=True)
-        except requests.RequestException as error:
+            return Attempt(None, error=f"address refused: {error}"[:200], refused=True)
+        except aiohttp.ClientConnectorError as error:
+            if isinstance(error.os_error, AddressRefused) or isinstance(
+                error.__cause__, AddressRefused
+            ):
+                return Attempt(None, error=f"address refused: {error}"[:200], refused=True)
             return Attempt(None, error=type(error).__name__)
-        return Attempt(response.status_code)  # type: ignore[union-attr]
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            return Attempt(None, error=type(error).__name__)
+
+
+

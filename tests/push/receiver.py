@@ -209,13 +209,3 @@ class Receiver:
 
         return Handler
 
-
-if __name__ == "__main__":
-    # Serve for the benchmark: verify VAPID on every request, accept any path, skip
-    # decryption; print the port, stop when stdin closes and print the count.
-    import sys
-
-    served = Receiver(sys.argv[1], decrypt=False, any_path=True).start()
-    print(served.server.server_address[1], flush=True)
-    sys.stdin.read()
-    print(len(served.deliveries), len(served.errors), flush=True)

@@ -50,7 +50,7 @@ async def test_messages_taken_but_not_started_are_handed_back_on_stop(
 ) -> None:
     await queued(resident, receiver, 5)
     worker = idle_worker(app)
-    worker.buffer.extend(await worker.claim(5))
+    worker.buffer.extend((job, None, 0) for job in await worker.claim(5))  # type: ignore[misc]
 
     await worker.drain()
 
