@@ -33,8 +33,11 @@ chromium:
 test: install chromium
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
+# Benchmarks print ratios against a baseline measured in the same run; run by hand.
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python bench/bench_sync.py
+	$(BIN)/python bench/bench_proposals.py
+	$(BIN)/python bench/bench_push.py
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist
