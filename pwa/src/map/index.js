@@ -10,6 +10,7 @@ import { logger } from '../app/log.js';
 import { areaFeature, listAreas } from './areas.js';
 import { stateTypeOf } from './cluster.js';
 import { reportSummary } from './report-summary.js';
+import { filterSelect } from '../staff/filters.js';
 
 const STATE_TYPES = ['open', 'fixed', 'closed'];
 const chosen = { category: '', stateType: '' };
@@ -33,27 +34,6 @@ async function configOrNone() {
   } catch {
     return {};
   }
-}
-
-function select(id, labelKey, options, value, onChange) {
-  const el = h(
-    'select',
-    {
-      id,
-      class: 'input',
-      testid: id,
-      onchange: (e) => onChange(e.target.value),
-    },
-    h('option', { value: '' }, t('staff.filter_all')),
-    options.map(([v, text]) => h('option', { value: v }, text)),
-  );
-  el.value = value;
-  return h(
-    'div',
-    { class: 'field field--inline' },
-    h('label', { for: id, class: 'field__label' }, t(labelKey)),
-    el,
-  );
 }
 
 function matches(record) {
@@ -91,7 +71,7 @@ export async function mapScreen(outlet) {
   const filterBar = h(
     'div',
     { class: 'filters' },
-    select(
+    filterSelect(
       'map-category',
       'staff.filter_category',
       [...categories.entries()],
@@ -101,7 +81,7 @@ export async function mapScreen(outlet) {
         draw();
       },
     ),
-    select(
+    filterSelect(
       'map-state',
       'map.filter_state_type',
       STATE_TYPES.map((s) => [s, t(`map.state_type_${s}`)]),

@@ -11,7 +11,8 @@ export const STATES = [
   'rejected',
 ];
 
-function select(id, labelKey, options, value, onChange) {
+/** A labelled filter menu whose first choice is "all". */
+export function filterSelect(id, labelKey, options, value, onChange) {
   const el = h(
     'select',
     {
@@ -36,14 +37,14 @@ export function filters({ state, category }, categories, onChange) {
   return h(
     'div',
     { class: 'filters' },
-    select(
+    filterSelect(
       'filter-state',
       'staff.filter_state',
       STATES.map((s) => [s, t(`state.${s}`)]),
       state,
       (value) => onChange({ state: value, category }),
     ),
-    select(
+    filterSelect(
       'filter-category',
       'staff.filter_category',
       [...categories.entries()],
