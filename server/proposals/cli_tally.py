@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from server.proposals.schulze import (
+    DEFAULT_TIE_BREAKING,
     STRENGTHS,
+    TIE_BREAKINGS,
     Ballot,
     BallotError,
     SchulzeResult,
     Strength,
+    TieBreaking,
     count,
 )
 
@@ -38,6 +41,13 @@ def add_tally_arguments(parser: argparse.ArgumentParser) -> None:
         choices=STRENGTHS,
         default="tuple",
         help="defeat strength: tuple (LiquidFeedback, default), winning or margin",
+    )
+    parser.add_argument(
+        "--tie-breaking",
+        choices=TIE_BREAKINGS,
+        default=DEFAULT_TIE_BREAKING,
+        help="how ties in the ranking are broken: variant1 (LiquidFeedback, "
+        "default), variant2, or simple (candidate order in the file)",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
@@ -61,7 +71,12 @@ def tally_from_namespace(
     err = err or sys.stderr
     try:
         candidates, ballots = load_tally_file(args.file)
-        result = count(candidates, ballots, cast(Strength, args.strength))
+        result = count(
+            candidates,
+            ballots,
+            cast(Strength, args.strength),
+            cast(TieBreaking, args.tie_breaking),
+        )
     except TallyFileError as error:
         print(f"error: {args.file}: {error}", file=err)
         return EXIT_BAD_INPUT
@@ -132,12 +147,21 @@ def result_as_json(result: SchulzeResult) -> dict[str, Any]:
     }
 
 
+TIE_BREAK_NOTES = {
+    "simple": "The tie is broken by candidate order in the file.",
+    "variant1": "The tie is broken by ranked links (LiquidFeedback variant1), "
+    "then by candidate order in the file.",
+    "variant2": "The tie is broken by ranked links (LiquidFeedback variant2), "
+    "then by candidate order in the file.",
+}
+
+
 def format_plain(result: SchulzeResult, strength: str) -> str:
     """A short human-readable report: winners, then the ranking after the tie-break."""
     label = "Winner" if len(result.winners) == 1 else "Tied winners"
     lines = [f"{label} (Schulze, {strength} strength): {', '.join(result.winners)}"]
     if len(result.winners) > 1:
-        lines.append("The tie is broken by candidate order in the file.")
+        lines.append(TIE_BREAK_NOTES[result.tie_breaking])
     lines.append("Ranking:")
     lines.extend(f"  {place}. {name}" for place, name in enumerate(result.ranking, 1))
     return "\n".join(lines)

@@ -15,12 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from server.proposals.schulze import (
+    DEFAULT_TIE_BREAKING,
     BallotError,
     Strength,
+    TieBreaking,
     link_strengths,
+    order,
     pairwise_from_tiers,
-    ranking_indices,
-    strongest_paths,
     validate_candidates,
 )
 
@@ -44,6 +45,7 @@ class MajorityPolicy:
     no_reverse_beat_path: bool = False
     no_multistage_majority: bool = False
     defeat_strength: Strength = "tuple"
+    tie_breaking: TieBreaking = DEFAULT_TIE_BREAKING
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,10 @@ def decide(
     voter_count = sum(weighted.values())
 
     d = pairwise_from_tiers(size, weighted)
-    p = strongest_paths(link_strengths(d, policy.defeat_strength))
+    ranked = order(link_strengths(d, policy.defeat_strength), policy.tie_breaking)
+    p = ranked.paths
     rank = [0] * size
-    for position, candidate in enumerate(ranking_indices(p), start=1):
+    for position, candidate in enumerate(ranked.ranking, start=1):
         rank[candidate] = position
 
     outcomes = _outcomes(initiatives, d, p, rank, voter_count, policy)

@@ -2,6 +2,13 @@
 
 The pipeline is: ballots -> pairwise matrix ``d`` -> link strengths -> strongest
 paths ``p`` (Floyd-Warshall) -> winner set -> ranking after the tie-break.
+
+The tie-break is LF's policy setting ``tie_breaking``. ``simple`` orders tied
+candidates by candidate order. ``variant1`` (LF's default) and ``variant2`` first
+make every link strength unique with a secondary criterion built from the
+candidate order ("tie-breaking by ranked links"), compare path strengths with it,
+and then break any tie left by forbidding the weakest link that both best paths
+share, one link at a time; candidate order only decides what that leaves open.
 Each step is a plain function over integer lists so that the majority rules in
 ``majority.py`` can reuse them with the virtual status quo as one more
 candidate. RULES.md explains every rule and the LiquidFeedback source for it.
@@ -15,6 +22,9 @@ from typing import Literal, get_args
 
 Strength = Literal["tuple", "winning", "margin"]
 STRENGTHS: tuple[str, ...] = get_args(Strength)
+TieBreaking = Literal["variant1", "variant2", "simple"]
+TIE_BREAKINGS: tuple[str, ...] = get_args(TieBreaking)
+DEFAULT_TIE_BREAKING: TieBreaking = "variant1"  # LF's column default
 
 # LiquidFeedback's "tuple" strength packs (winning votes, -losing votes) into one
 # integer as (winning << 31) - losing; 32 bits keeps the same order for any
@@ -22,6 +32,15 @@ STRENGTHS: tuple[str, ...] = get_args(Strength)
 _TUPLE_SHIFT = 32
 # In the "tuple" measure a lost link (-1) is weaker than a tied link (0).
 _LOST_LINK = -1
+# LF stores a link as the pair (primary, secondary). We pack the pair into one
+# int, primary * 2**64 + secondary + 2**63, so that the Floyd-Warshall loop keeps
+# comparing plain ints. LF's secondary values lie in (-2**63, 2**63) for fewer
+# than 2**30 candidates, so the low part stays in [0, 2**64) and the packed ints
+# order exactly like the pairs.
+_PACK_SHIFT = 64
+_PACK_OFFSET = 1 << 63
+# A forbidden link: below every packed link, like LF's (-2**63, 0).
+_FORBIDDEN = -(1 << 127)
 
 
 class BallotError(ValueError):
@@ -50,6 +69,7 @@ class SchulzeResult:
     strongest_paths: tuple[tuple[int, ...], ...]
     winners: tuple[str, ...]
     ranking: tuple[str, ...]
+    tie_breaking: TieBreaking = DEFAULT_TIE_BREAKING
 
     def pairwise_by_name(self) -> dict[str, dict[str, int]]:
         """Return ``d`` as nested dicts, leaving out the diagonal."""
@@ -199,35 +219,167 @@ def ranking_indices(p: Sequence[Sequence[int]]) -> list[int]:
     to the first unranked candidate that no unranked candidate beats, and that
     is not tied with an unranked candidate earlier in the order.
     """
-    remaining = list(range(len(p)))
+    return rank_by_order(beats_from_paths(p))
+
+
+def beats_from_paths(p: Sequence[Sequence[int]]) -> list[list[bool | None]]:
+    """LF's ``matrix_b``: True where x beats y, False where y beats x, None on a tie."""
+    size = len(p)
+    b: list[list[bool | None]] = [[None] * size for _ in range(size)]
+    for x in range(size):
+        for y in range(x + 1, size):
+            if p[x][y] != p[y][x]:
+                b[x][y] = p[x][y] > p[y][x]
+                b[y][x] = not b[x][y]
+    return b
+
+
+def rank_by_order(b: Sequence[Sequence[bool | None]]) -> list[int]:
+    """LF's rank loop over ``matrix_b``; a pair still tied goes by candidate order."""
+    remaining = list(range(len(b)))
     order: list[int] = []
     while remaining:
-        chosen = _next_ranked(p, remaining)
+        chosen = _next_ranked(b, remaining)
         order.append(chosen)
         remaining.remove(chosen)
     return order
 
 
-def _next_ranked(p: Sequence[Sequence[int]], remaining: Sequence[int]) -> int:
-    unbeaten = [
-        i for i in remaining if not any(p[j][i] > p[i][j] for j in remaining if j != i)
-    ]
+def _next_ranked(b: Sequence[Sequence[bool | None]], remaining: Sequence[int]) -> int:
+    unbeaten = [i for i in remaining if not any(b[j][i] for j in remaining if j != i)]
     for i in unbeaten:
-        if not any(j < i and p[j][i] == p[i][j] for j in remaining):
+        if not any(j < i and b[j][i] is None for j in remaining):
             return i
     # LiquidFeedback raises "should not happen" here. Ties are not transitive, so
     # x beats y, y ties z, z ties x (with y < z < x) leaves no such candidate;
-    # we take the first unbeaten one, which the Schulze order always has.
+    # we take the first unbeaten one, which the Schulze order always has. Only
+    # ``simple`` can get here: the other variants leave no pair tied.
     return unbeaten[0]
 
 
+def secondary_link_strength(i: int, j: int, tie_breaking: TieBreaking) -> int:
+    """LF's ``secondary_link_strength`` for the link from ordinal i to ordinal j.
+
+    Ordinals count from 1 in candidate order, as LF's do. Every link from an
+    earlier to a later candidate outranks every link the other way. Among those,
+    ``variant1`` prefers the earlier source, then the later target; ``variant2``
+    prefers the later target, then the earlier source.
+    """
+    if i == j:
+        raise ValueError("a link needs two different candidates")
+    if tie_breaking == "simple":
+        return 0
+    forward = 1 << 62 if i < j else 0
+    if tie_breaking == "variant2":
+        return forward + (j << 31) - i
+    return forward + j - (i << 31)
+
+
+def unique_links(
+    links: Sequence[Sequence[int]], tie_breaking: TieBreaking
+) -> list[list[int]]:
+    """Pack each link with its secondary strength, so no two links are equal."""
+    size = len(links)
+    return [
+        [
+            (links[x][y] << _PACK_SHIFT)
+            + secondary_link_strength(x + 1, y + 1, tie_breaking)
+            + _PACK_OFFSET
+            if x != y
+            else 0
+            for y in range(size)
+        ]
+        for x in range(size)
+    ]
+
+
+def primary_paths(packed: Sequence[Sequence[int]]) -> list[list[int]]:
+    """The primary part of packed path strengths: the plain strongest paths.
+
+    The weakest link of a path, compared as (primary, secondary), has the path's
+    smallest primary, so the primary of the best packed path is the plain one.
+    """
+    return [[value >> _PACK_SHIFT for value in row] for row in packed]
+
+
+@dataclass(frozen=True)
+class Order:
+    """Strongest paths (primary), who beats whom after the tie-break, the ranking."""
+
+    paths: list[list[int]]
+    beats: list[list[bool | None]]
+    ranking: list[int]
+
+
+def order(links: Sequence[Sequence[int]], tie_breaking: TieBreaking) -> Order:
+    """Rank candidates from their direct link strengths, as ``calculate_ranks`` does."""
+    if tie_breaking not in TIE_BREAKINGS:
+        raise ValueError(
+            f"unknown tie-breaking {tie_breaking!r}; use one of {TIE_BREAKINGS}"
+        )
+    if tie_breaking == "simple":
+        p = strongest_paths(links)
+        b = beats_from_paths(p)
+        return Order(p, b, rank_by_order(b))
+
+    d = unique_links(links, tie_breaking)
+    packed = strongest_paths(d)
+    b = beats_from_paths(packed)
+    forbid_shared_weakest_links(d, packed, b)
+    return Order(primary_paths(packed), b, rank_by_order(b))
+
+
+def forbid_shared_weakest_links(
+    d: Sequence[Sequence[int]],
+    p: Sequence[Sequence[int]],
+    b: list[list[bool | None]],
+) -> None:
+    """Decide each tied pair in ``b`` the way LF's ``calculate_ranks`` does.
+
+    With unique links, m and n tie only when both best paths between them share
+    their weakest link. That link is forbidden and the paths recomputed, again
+    and again, until one direction is stronger. Each pair starts afresh.
+    """
+    size = len(d)
+    where = {d[i][j]: (i, j) for i in range(size) for j in range(size) if i != j}
+    for m in range(size):
+        for n in range(m + 1, size):
+            if b[m][n] is not None:
+                continue
+            forbidden: set[tuple[int, int]] = set()
+            t = p
+            while t[m][n] == t[n][m]:
+                link = where.get(t[m][n])
+                if link is None:
+                    # LF raises "should not happen": every link is cut both
+                    # ways. The pair stays tied and candidate order decides.
+                    break
+                forbidden.add(link)
+                t = strongest_paths(
+                    [
+                        [
+                            _FORBIDDEN if (i, j) in forbidden else d[i][j]
+                            for j in range(size)
+                        ]
+                        for i in range(size)
+                    ]
+                )
+            if t[m][n] != t[n][m]:
+                b[m][n] = t[m][n] > t[n][m]
+                b[n][m] = not b[m][n]
+
+
 def count(
-    candidates: Sequence[str], ballots: Iterable[Ballot], strength: Strength = "tuple"
+    candidates: Sequence[str],
+    ballots: Iterable[Ballot],
+    strength: Strength = "tuple",
+    tie_breaking: TieBreaking = DEFAULT_TIE_BREAKING,
 ) -> SchulzeResult:
     """Count ballots over ``candidates`` (initiative order) and return the result."""
     index = validate_candidates(candidates)
     d = pairwise_from_tiers(len(candidates), aggregate(ballots, index))
-    p = strongest_paths(link_strengths(d, strength))
+    ranked = order(link_strengths(d, strength), tie_breaking)
+    p = ranked.paths
     names = tuple(candidates)
 
     return SchulzeResult(
@@ -235,5 +387,6 @@ def count(
         pairwise=tuple(tuple(row) for row in d),
         strongest_paths=tuple(tuple(row) for row in p),
         winners=tuple(names[i] for i in winner_indices(p)),
-        ranking=tuple(names[i] for i in ranking_indices(p)),
+        ranking=tuple(names[i] for i in ranked.ranking),
+        tie_breaking=tie_breaking,
     )

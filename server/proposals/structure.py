@@ -59,6 +59,8 @@ class MajorityBody(Body):
     no_reverse_beat_path: bool = False
     no_multistage_majority: bool = False
     defeat_strength: Literal["tuple", "winning", "margin"] = "tuple"
+    # LF's default; "simple" breaks ties by initiative order alone (RULES.md 3).
+    tie_breaking: Literal["variant1", "variant2", "simple"] = "variant1"
 
 
 class PolicyBody(Body):

@@ -86,7 +86,10 @@ async def count_issue(
         tally.append(schulze.Ballot(ranking=tiers, count=weight))
     outcome = majority.decide(candidates, graded, policy.majority)
     result = schulze.count(
-        (STATUS_QUO, *candidates), tally, policy.majority.defeat_strength
+        (STATUS_QUO, *candidates),
+        tally,
+        policy.majority.defeat_strength,
+        policy.majority.tie_breaking,
     )
     return Counted(
         candidates=candidates,

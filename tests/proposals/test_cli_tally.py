@@ -127,3 +127,41 @@ def test_tally_arguments_attach_to_a_subparser() -> None:
     )
 
     assert (str(args.file), args.strength, args.json) == ("f.json", "margin", True)
+
+
+def cycle_file(tmp_path: Path) -> str:
+    """A three-way cycle with equal strengths: simple and variant1 disagree."""
+    return write(
+        tmp_path,
+        {
+            "candidates": ["A", "B", "C"],
+            "ballots": [
+                {"count": 1, "ranking": [["A"], ["C"], ["B"]]},
+                {"count": 1, "ranking": [["C"], ["B"], ["A"]]},
+                {"count": 1, "ranking": [["B"], ["A"], ["C"]]},
+            ],
+        },
+    )
+
+
+def test_tally_breaks_ties_with_variant1_by_default(tmp_path: Path) -> None:
+    _, out, _ = run([cycle_file(tmp_path), "--json"])
+
+    assert json.loads(out)["ranking"] == ["B", "A", "C"]
+
+
+def test_tie_breaking_flag_selects_simple(tmp_path: Path) -> None:
+    _, out, _ = run([cycle_file(tmp_path), "--json", "--tie-breaking", "simple"])
+
+    assert json.loads(out)["ranking"] == ["A", "B", "C"]
+
+
+def test_plain_output_lists_tied_winners_then_names_the_tie_break(
+    tmp_path: Path,
+) -> None:
+    _, out, _ = run([cycle_file(tmp_path)])
+    lines = out.splitlines()
+
+    assert lines[0] == "Tied winners (Schulze, tuple strength): A, B, C"
+    assert "variant1" in lines[1]
+    assert lines[2:] == ["Ranking:", "  1. B", "  2. A", "  3. C"]

@@ -95,7 +95,7 @@ def test_each_place_goes_to_the_first_unbeaten_candidate_in_input_order(
     # place: once the first winner is placed, a non-winner that only the placed one
     # beat may be unbeaten too, and then input order decides.
     candidates, ballots = election
-    result = count(candidates, ballots, strength)
+    result = count(candidates, ballots, strength, "simple")
     index = {name: i for i, name in enumerate(result.candidates)}
     paths = result.strongest_paths
 
