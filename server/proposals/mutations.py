@@ -10,7 +10,7 @@ with a code that names the phase rule (``proposal.voting_closed``, ...).
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from tortoise.expressions import F
@@ -43,6 +43,7 @@ from server.proposals.models import (
     Supporter,
     Unit,
 )
+from server.proposals.notify import notify_new_trustee
 from server.syncing.changelog import record_change
 from server.syncing.registry import MutationContext, Outcome, Rejected, mutation
 
@@ -404,16 +405,22 @@ async def set_delegation(ctx: MutationContext, args: DelegationArgs) -> Outcome:
         id=args.trustee_id, is_guest=False, deleted_at=None
     ):
         raise Rejected("proposal.trustee_not_found")
-    await Delegation.update_or_create(
-        truster_id=truster,
-        scope_key=key,
-        defaults={
-            "id": uuid.uuid4(),
-            "scope": args.scope,
-            "trustee_id": args.trustee_id,
-            **target,
-        },
-    )
+    existing = await Delegation.get_or_none(truster_id=truster, scope_key=key)
+    if existing is not None and existing.trustee_id == args.trustee_id:  # type: ignore[attr-defined]
+        return Outcome("applied", "proposal_delegation", key, 1)  # unchanged
+    if existing is not None:
+        await existing.delete()
+    # A new row (and id) for each new trustee: the id keys the trustee's notice.
+    values: dict[str, Any] = {
+        "id": uuid.uuid4(),
+        "truster_id": truster,
+        "scope_key": key,
+        "scope": args.scope,
+        "trustee_id": args.trustee_id,
+        **target,
+    }
+    delegation = await Delegation.create(**values)
+    await notify_new_trustee(delegation)
     return Outcome("applied", "proposal_delegation", key, 1)
 
 

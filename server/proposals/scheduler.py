@@ -163,6 +163,9 @@ async def check_issue(
             await record_change(
                 "proposal_initiative", str(initiative.id), initiative.version
             )
+        if transition.state is S.VOTING:
+            # In the transaction of the phase change: queued once, with it.
+            await notify_issue_followers(issue, VOTING_STARTED)
 
     log.info(
         "proposal issue=%s %s -> %s",
@@ -170,8 +173,6 @@ async def check_issue(
         snapshot.state.value,
         transition.state.value,
     )
-    if transition.state is S.VOTING:
-        await notify_issue_followers(issue, VOTING_STARTED)
     return {
         "issue": str(issue.id),
         "from": snapshot.state.value,
@@ -374,7 +375,14 @@ async def quorum_params(area_ids: list[Any]) -> dict[Any, admission.AreaQuorumPa
 
 
 async def remind_voting_ends(now: datetime) -> int:
-    """Tell followers once when an issue's voting ends within 24 hours."""
+    """Tell followers once, in the last 24 hours of voting, that it ends soon.
+
+    The first run at or after ``end - 24 h`` sends it; a run that comes later
+    (after downtime) still sends it while voting lasts. The conditional UPDATE of
+    ``voting_reminder_at`` and the messages share one transaction, so parallel
+    runs send it once, and a crash sends it in a later run rather than never.
+    Policies whose voting lasts 24 hours or less get no reminder.
+    """
     sent = 0
     for issue in await Issue.filter(
         state=S.VOTING, voting_reminder_at=None
@@ -382,12 +390,16 @@ async def remind_voting_ends(now: datetime) -> int:
         ends = voting_ends_at(issue, issue.policy)
         if ends is None or not ends - REMIND_BEFORE <= now < ends:
             continue
-        won = await Issue.filter(id=issue.id, voting_reminder_at=None).update(
-            voting_reminder_at=now
-        )
-        if won == 1:
-            await notify_issue_followers(issue, VOTING_ENDS_SOON)
-            sent += 1
+        if timedelta(seconds=issue.policy.voting_time) <= REMIND_BEFORE:
+            continue
+        async with in_transaction():
+            won = await Issue.filter(
+                id=issue.id, state=S.VOTING, voting_reminder_at=None
+            ).update(voting_reminder_at=now)
+            if won != 1:
+                continue
+            await notify_issue_followers(issue, VOTING_ENDS_SOON, ends_at=ends)
+        sent += 1
     return sent
 
 

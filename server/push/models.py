@@ -18,7 +18,7 @@ class PushSubscription(Model):
     endpoint = fields.CharField(max_length=1024, unique=True)
     p256dh = fields.CharField(max_length=100)
     auth = fields.CharField(max_length=32)
-    # "my_reports", "new_reports"; later modules add theirs.
+    # "my_reports", "new_reports", "followed_issues", "delegations" (TOPICS).
     topics = fields.JSONField(default=list)
     # Filters of "new_reports": category ids (empty: all) and an optional
     # [min_lon, min_lat, max_lon, max_lat] box.

@@ -17,7 +17,11 @@ from server.core.errors import BadRequest
 from server.push.models import PushSubscription, PushTopic
 from server.push.rules import EndpointRefused, address_allowed, parse_endpoint
 
-TOPICS = ("my_reports", "new_reports")
+# "followed_issues": voting starts, and voting ends within 24 hours, on proposal
+# issues the person is interested in; "delegations": someone delegated to them.
+TOPICS = ("my_reports", "new_reports", "followed_issues", "delegations")
+# On for every new subscription; staff also get "new_reports".
+MEMBER_TOPICS = ("my_reports", "followed_issues", "delegations")
 
 
 class Keys(BaseModel):
@@ -99,8 +103,14 @@ def check_topics(body: SubscriptionIn) -> None:
 
 
 def default_topics(caller: Caller) -> list[str]:
-    """Staff hear of new reports unless they say otherwise; everybody of their own."""
-    return list(TOPICS) if caller.is_staff else ["my_reports"]
+    """Staff hear of new reports unless they say otherwise; everybody of their own
+    reports, of the proposals they follow and of delegations they receive.
+
+    Known shortcoming: subscriptions saved before the proposal topics existed keep
+    the topics they had (a refresh without ``topics`` keeps them), so those devices
+    hear of proposals only once their owner ticks the box in the settings.
+    """
+    return list(TOPICS) if caller.is_staff else list(MEMBER_TOPICS)
 
 
 async def save_subscription(caller: Caller, body: SubscriptionIn) -> tuple[PushSubscription, bool]:

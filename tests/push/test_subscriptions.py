@@ -74,8 +74,21 @@ async def test_staff_follow_new_reports_by_default_and_residents_their_own(
     mine = await (await resident.get("/api/push/subscriptions")).get_json()
     theirs = await (await staff.get("/api/push/subscriptions")).get_json()
 
-    assert mine[0]["topics"] == ["my_reports"]
-    assert theirs[0]["topics"] == ["my_reports", "new_reports"]
+    assert mine[0]["topics"] == ["delegations", "followed_issues", "my_reports"]
+    assert theirs[0]["topics"] == ["delegations", "followed_issues", "my_reports", "new_reports"]
+
+
+async def test_proposal_topics_can_be_switched_off_on_one_device(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    await subscribe(resident, receiver)
+    quiet = await subscribe(resident, receiver, topics=["my_reports"])
+
+    devices = await (await resident.get("/api/push/subscriptions")).get_json()
+    topics = {d["endpoint"]: d["topics"] for d in devices}
+
+    assert topics.pop(receiver.base_url + quiet.path) == ["my_reports"]
+    assert list(topics.values()) == [["delegations", "followed_issues", "my_reports"]]
 
 
 async def test_subscribing_again_keeps_the_chosen_topics(
@@ -146,3 +159,9 @@ async def test_the_public_key_is_served_for_push_manager_subscribe(app: Quart) -
     answer = await (await app.test_client().get("/api/push/key")).get_json()
 
     assert answer["public_key"] == app.config["VAPID"].public_key and len(answer["public_key"]) == 87
+
+
+async def test_the_key_answer_lists_the_proposal_topics_a_device_may_choose(app: Quart) -> None:
+    answer = await (await app.test_client().get("/api/push/key")).get_json()
+
+    assert {"followed_issues", "delegations"} <= set(answer["topics"])
