@@ -18,7 +18,7 @@ DYNAMIC = {
     "state.": ["new", "acknowledged", "in_progress", "resolved", "closed", "rejected"],
     "sync_state.": ["waiting", "sending", "sent", "attention"],
     "report.location_error_": ["denied", "unavailable", "unsupported"],
-    "push.topic.": ["my_reports", "new_reports"],
+    "push.topic.": ["my_reports", "new_reports", "followed_issues", "delegations"],
     "map.state_type_": ["open", "fixed", "closed"],
     "mutation.": ["report.create", "report.set_state", "report.edit", "report.confirm",
                   "report.delete", "update.add", "conflict.resolve",

@@ -45,3 +45,16 @@ def test_every_error_code_raised_by_the_server_has_a_message() -> None:
             codes.add(match.group(1) or match.group(2))
 
     assert sorted(codes - set(english)) == []
+
+
+def test_every_proposal_push_notice_has_a_title_and_body_in_english() -> None:
+    english = load("en")
+    keys = [
+        f"push.proposal.{event}.{part}"
+        for event in ("voting_started", "voting_ends_soon")
+        for part in ("title", "body")
+    ]
+    keys += ["push.proposal.delegation.title"]
+    keys += [f"push.proposal.delegation.{scope}.body" for scope in ("unit", "area", "issue")]
+
+    assert [key for key in keys if key not in english] == []

@@ -3,9 +3,8 @@
 // tapped, never on its own.
 //
 // Message keys it needs in locales/<lang>.json: push.title, push.unsupported,
-// push.enable, push.disable, push.denied, push.topic.my_reports,
-// push.topic.new_reports, push.quiet, push.quiet_from, push.quiet_to, push.save,
-// push.saved.
+// push.enable, push.disable, push.denied, push.topic.<each of TOPICS>,
+// push.quiet, push.quiet_from, push.quiet_to, push.save, push.saved.
 import { h, mount } from '../ui/dom.js';
 import { t } from '../i18n/i18n.js';
 import { requestJson } from '../api/http.js';
@@ -15,6 +14,11 @@ import {
   pushSupported,
   saveSubscription,
 } from './subscription.js';
+
+// The topics the server offers (server/push/subscriptions.py TOPICS), in the
+// order shown, and those a new device starts with (its MEMBER_TOPICS).
+const TOPICS = ['my_reports', 'new_reports', 'followed_issues', 'delegations'];
+const DEFAULT_TOPICS = ['my_reports', 'followed_issues', 'delegations'];
 
 async function currentEndpoint() {
   const registration = await navigator.serviceWorker.ready;
@@ -73,7 +77,7 @@ function quietFields(preferences) {
 
 function readForm(form) {
   const data = new FormData(form);
-  const topics = ['my_reports', 'new_reports'].filter((name) => data.get(name));
+  const topics = TOPICS.filter((name) => data.get(name));
   const start = data.get('quiet_start');
   const end = data.get('quiet_end');
   return {
@@ -95,7 +99,7 @@ export async function pushSettingsScreen(outlet) {
     requestJson('/api/push/preferences'),
   ]);
   const status = h('p', { role: 'status', testid: 'push-status' });
-  const topics = device?.topics ?? ['my_reports'];
+  const topics = device?.topics ?? DEFAULT_TOPICS;
   const form = h(
     'form',
     {
@@ -113,8 +117,7 @@ export async function pushSettingsScreen(outlet) {
       },
     },
     h('h1', {}, t('push.title')),
-    topicBox('my_reports', topics.includes('my_reports')),
-    topicBox('new_reports', topics.includes('new_reports')),
+    ...TOPICS.map((name) => topicBox(name, topics.includes(name))),
     quietFields(preferences),
     h(
       'button',
