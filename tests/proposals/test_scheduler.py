@@ -189,3 +189,30 @@ async def test_followers_hear_when_voting_starts_and_a_day_before_it_ends(
     )
 
     assert events == ["voting_started", "voting_ends_soon"]
+
+
+async def test_no_reminder_comes_before_the_last_day_of_voting(
+    resident: Person,
+) -> None:
+    place = await make_place()
+    issue, _ = await propose(resident, place)
+    start = await created_at(issue) + 2 * HOUR
+    for moment in (start, start + 5 * DAY, start + 7 * DAY):
+        await tick(moment)
+
+    early = await tick(start + 9 * DAY - HOUR)
+    due = await tick(start + 9 * DAY)
+
+    assert (early.reminders, due.reminders) == (0, 1)
+
+
+async def test_voting_of_a_day_or_less_gets_no_reminder(resident: Person) -> None:
+    place = await make_place(voting_time=int(DAY.total_seconds()))
+    issue, _ = await propose(resident, place)
+    start = await created_at(issue) + 2 * HOUR
+    for moment in (start, start + 5 * DAY, start + 7 * DAY, start + 7 * DAY + HOUR):
+        await tick(moment)
+
+    events = await IssueEvent.filter(issue_id=issue).values_list("event", flat=True)
+
+    assert events == ["voting_started"]
