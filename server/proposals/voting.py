@@ -139,6 +139,7 @@ def result_json(counted: Counted) -> dict[str, Any]:
         "candidates": list(result.candidates),
         "pairwise": result.pairwise_by_name(),
         "schulze_ranking": list(result.ranking),
+        "tie_breaking": result.tie_breaking,
         "winner": counted.outcome.winner,
         "voter_count": counted.outcome.voter_count,
     }

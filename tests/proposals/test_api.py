@@ -81,6 +81,32 @@ async def test_policy_whose_admission_cannot_end_is_refused(app: Quart) -> None:
     assert await error_code(answer) == "proposal.policy_invalid"
 
 
+async def test_a_new_policy_breaks_ties_with_variant1_unless_simple_is_chosen(
+    app: Quart,
+) -> None:
+    admin = await make_person(app, "admin", "Ada")
+
+    default = await admin.post("/api/proposals/policies", json=POLICY)
+    simple = await admin.post(
+        "/api/proposals/policies",
+        json={**POLICY, "name": "Simple", "majority": {"tie_breaking": "simple"}},
+    )
+
+    assert (await default.get_json())["majority"]["tie_breaking"] == "variant1"
+    assert (await simple.get_json())["majority"]["tie_breaking"] == "simple"
+
+
+async def test_an_unknown_tie_breaking_is_refused(app: Quart) -> None:
+    admin = await make_person(app, "admin", "Ada")
+
+    answer = await admin.post(
+        "/api/proposals/policies",
+        json={**POLICY, "majority": {"tie_breaking": "coin_toss"}},
+    )
+
+    assert answer.status_code == 400
+
+
 async def test_guest_cannot_show_interest(resident: Person) -> None:
     place = await make_place()
     created = await resident.post(
