@@ -71,6 +71,22 @@ async def test_voting_start_reaches_a_followers_device_once_decrypted_in_their_l
     assert delivery.message["url"] == f"/proposals/issues/{issue}"
 
 
+async def test_instances_ticking_into_voting_at_once_queue_one_message_per_device(
+    app: Quart, resident: Person, other_resident: Person, receiver: Receiver
+) -> None:
+    await subscribe(other_resident, receiver)
+    await subscribe(other_resident, receiver)
+    _, start = await followed_issue(resident, other_resident)
+    for moment in (start, start + 5 * DAY):
+        await tick(moment)
+
+    await asyncio.gather(*(tick(start + 7 * DAY) for _ in range(3)))
+    await wait_until(lambda: len(receiver.deliveries) >= 2)
+    await asyncio.sleep(SETTLE_S)
+
+    assert sorted(receiver.counts().values()) == [1, 1]
+
+
 async def test_a_member_who_does_not_follow_the_issue_hears_nothing_when_voting_starts(
     app: Quart,
     resident: Person,
