@@ -237,12 +237,12 @@ def beats_from_paths(p: Sequence[Sequence[int]]) -> list[list[bool | None]]:
 def rank_by_order(b: Sequence[Sequence[bool | None]]) -> list[int]:
     """LF's rank loop over ``matrix_b``; a pair still tied goes by candidate order."""
     remaining = list(range(len(b)))
-    order: list[int] = []
+    ranking: list[int] = []
     while remaining:
         chosen = _next_ranked(b, remaining)
-        order.append(chosen)
+        ranking.append(chosen)
         remaining.remove(chosen)
-    return order
+    return ranking
 
 
 def _next_ranked(b: Sequence[Sequence[bool | None]], remaining: Sequence[int]) -> int:
@@ -253,17 +253,18 @@ def _next_ranked(b: Sequence[Sequence[bool | None]], remaining: Sequence[int]) -
     # LiquidFeedback raises "should not happen" here. Ties are not transitive, so
     # x beats y, y ties z, z ties x (with y < z < x) leaves no such candidate;
     # we take the first unbeaten one, which the Schulze order always has. Only
-    # ``simple`` can get here: the other variants leave no pair tied.
-    return unbeaten[0]
+    # ``simple`` gets here in practice: the variants leave no pair tied (the
+    # property tests check it), unless step 2 ran dry for a pair.
+    return unbeaten[0] if unbeaten else remaining[0]
 
 
 def secondary_link_strength(i: int, j: int, tie_breaking: TieBreaking) -> int:
     """LF's ``secondary_link_strength`` for the link from ordinal i to ordinal j.
 
     Ordinals count from 1 in candidate order, as LF's do. Every link from an
-    earlier to a later candidate outranks every link the other way. Among those,
-    ``variant1`` prefers the earlier source, then the later target; ``variant2``
-    prefers the later target, then the earlier source.
+    earlier to a later candidate outranks every link the other way. Within each
+    of those two groups, ``variant1`` prefers the earlier source, then the later
+    target; ``variant2`` prefers the later target, then the earlier source.
     """
     if i == j:
         raise ValueError("a link needs two different candidates")
