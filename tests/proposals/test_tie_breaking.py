@@ -44,7 +44,7 @@ def test_simple_breaks_an_equal_cycle_by_candidate_order() -> None:
 
 def test_variant1_drops_the_lowest_ranked_link_of_an_equal_cycle() -> None:
     # Ordinals A=1, B=2, C=3. Every link is 2:1, so only the secondary criterion
-    # tells them apart: A->C runs forward (1 << 62 + 3 - 1 * 2**31) and outranks
+    # tells them apart: A->C runs forward (2**62 + 3 - 1 * 2**31) and outranks
     # both backward links; of those, B->A (1 - 2 * 2**31) outranks C->B
     # (2 - 3 * 2**31). The weakest link, C->B, is the only one a path can lose:
     # p[A][B] = C->B < B->A = p[B][A], so B beats A; p[A][C] = A->C beats
@@ -53,8 +53,9 @@ def test_variant1_drops_the_lowest_ranked_link_of_an_equal_cycle() -> None:
 
 
 def test_variant2_ranks_links_by_their_target_first() -> None:
-    # variant2: A->C (forward) > C->B (3-1 ... target 2) > B->A (target 1), so
-    # B->A is the weakest link: A beats B, A beats C, C beats B.
+    # A->C runs forward and outranks both backward links; of those, variant2
+    # prefers the later target: C->B (target 2) outranks B->A (target 1). The
+    # weakest link is B->A, so A beats B, A beats C and C beats B.
     assert count("ABC", CYCLE, "tuple", "variant2").ranking == ("A", "C", "B")
 
 
@@ -80,13 +81,12 @@ def test_variant1_forbids_the_weakest_link_both_best_paths_share() -> None:
     assert count("ABCD", ballots, "tuple", "variant1").ranking == tuple("DCBA")
 
 
-def test_forward_links_outrank_backward_links_in_both_variants() -> None:
-    for variant in ("variant1", "variant2"):
-        assert secondary_link_strength(3, 4, variant) > secondary_link_strength(  # type: ignore[arg-type]
-            2,
-            1,
-            variant,  # type: ignore[arg-type]
-        )
+@pytest.mark.parametrize("variant", ["variant1", "variant2"])
+def test_forward_links_outrank_backward_links_in_both_variants(variant: str) -> None:
+    forward = secondary_link_strength(3, 4, variant)  # type: ignore[arg-type]
+    backward = secondary_link_strength(2, 1, variant)  # type: ignore[arg-type]
+
+    assert forward > backward
 
 
 def test_variant1_prefers_the_earlier_source_and_variant2_the_later_target() -> None:
