@@ -167,7 +167,9 @@ async def delegation_scope(delegation: Delegation) -> tuple[str, str]:
     if delegation.scope == "issue":
         issue = await Issue.get(id=delegation.issue_id)
         params = await issue_params(issue)
-        return str(params["initiatives"]), issue_url(issue.id)
+        # Every initiative revoked: the area is the only public name left.
+        name = params["initiatives"] or params["area"]
+        return str(name), issue_url(issue.id)
     if delegation.scope == "area":
         area = await Area.get(id=delegation.area_id)
         return area.name, "/proposals"
