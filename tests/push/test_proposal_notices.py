@@ -221,6 +221,26 @@ async def test_a_trustee_hears_once_of_a_new_delegation_in_their_language(
     )
 
 
+async def test_an_issue_delegation_links_the_trustee_to_the_issue(
+    app: Quart, resident: Person, other_resident: Person, receiver: Receiver
+) -> None:
+    await subscribe(other_resident, receiver)
+    issue, _ = await propose(resident, await make_place())
+    args = {
+        "scope": "issue",
+        "target_id": issue,
+        "trustee_id": str(other_resident.user.id),
+    }
+
+    result = await act(resident, "proposal.delegation.set", args)
+    await wait_until(lambda: len(receiver.deliveries) >= 1)
+    message = receiver.deliveries[0].message
+
+    assert result["status"] == "applied", result
+    assert message["body"] == "A member now trusts you with their vote on “Bike lanes”."
+    assert message["url"] == f"/proposals/issues/{issue}"
+
+
 async def test_setting_the_same_delegation_again_sends_nothing_new(
     app: Quart, resident: Person, other_resident: Person, receiver: Receiver
 ) -> None:
