@@ -67,7 +67,7 @@ async def notify_issue_followers(
 ) -> int:
     """Record ``event`` for ``issue`` once and queue a push to its followers.
 
-    ``ends_at`` is when voting ends: a reminder that quiet hours would hold past
+    ``ends_at`` is when voting ends: a message that quiet hours would hold past
     it is dropped. Answers the number of messages queued (0 if the event was
     already recorded).
     """

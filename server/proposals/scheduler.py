@@ -165,7 +165,8 @@ async def check_issue(
             )
         if transition.state is S.VOTING:
             # In the transaction of the phase change: queued once, with it.
-            await notify_issue_followers(issue, VOTING_STARTED)
+            ends = voting_ends_at(issue, policy_row)
+            await notify_issue_followers(issue, VOTING_STARTED, ends_at=ends)
 
     log.info(
         "proposal issue=%s %s -> %s",
