@@ -413,8 +413,8 @@ async def set_delegation(ctx: MutationContext, args: DelegationArgs) -> Outcome:
     # A new row (and id) for each new trustee: the id keys the trustee's notice.
     # Known shortcomings: the former trustee is not told that a delegation moved
     # away or ended; and two devices setting the same delegation at the same
-    # instant race on the unique (truster, scope_key) and one of them fails with
-    # an error instead of a clean rejection.
+    # instant race on the unique (truster, scope_key): the loser is rejected as
+    # ``mutation.failed`` (sync) or answers 500 (HTTP), not with a clear code.
     values: dict[str, Any] = {
         "id": uuid.uuid4(),
         "truster_id": truster,
