@@ -13,7 +13,9 @@ import uuid
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
 from server.accounts.models import User
 from server.proposals import voting
@@ -411,10 +413,8 @@ async def set_delegation(ctx: MutationContext, args: DelegationArgs) -> Outcome:
     if existing is not None:
         await existing.delete()
     # A new row (and id) for each new trustee: the id keys the trustee's notice.
-    # Known shortcomings: the former trustee is not told that a delegation moved
-    # away or ended; and two devices setting the same delegation at the same
-    # instant race on the unique (truster, scope_key): the loser is rejected as
-    # ``mutation.failed`` (sync) or answers 500 (HTTP), not with a clear code.
+    # Known shortcoming: the former trustee is not told that a delegation moved
+    # away or ended.
     values: dict[str, Any] = {
         "id": uuid.uuid4(),
         "truster_id": truster,
@@ -423,7 +423,13 @@ async def set_delegation(ctx: MutationContext, args: DelegationArgs) -> Outcome:
         "trustee_id": args.trustee_id,
         **target,
     }
-    delegation = await Delegation.create(**values)
+    try:
+        async with in_transaction():  # a savepoint, so the refusal is clean
+            delegation = await Delegation.create(**values)
+    except IntegrityError:
+        # Another device of the same member set this delegation at the same
+        # instant (the unique truster and scope_key); theirs stands.
+        raise Rejected("proposal.delegation_busy") from None
     await notify_new_trustee(delegation)
     return Outcome("applied", "proposal_delegation", key, 1)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
 from quart import Quart
 
 from tests.conftest import Person, make_person
@@ -220,3 +221,33 @@ async def test_member_cannot_delegate_to_themself(resident: Person) -> None:
     )
 
     assert await error_code(answer) == "proposal.self_delegation"
+
+
+async def test_a_delegation_set_at_the_same_instant_elsewhere_is_refused_cleanly(
+    resident: Person, other_resident: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server.proposals import mutations
+    from server.proposals.models import Delegation
+
+    place = await make_place()
+    body = {
+        "scope": "area",
+        "target_id": str(place.area.id),
+        "trustee_id": str(other_resident.user.id),
+    }
+    await resident.put("/api/proposals/delegations", json=body)
+
+    # The other device's row is not there yet when this one looks, as in a race.
+    async def not_yet(*args: Any, **kwargs: Any) -> None:
+        return None
+
+    monkeypatch.setattr(mutations.Delegation, "get_or_none", not_yet)
+    answer = await resident.put(
+        "/api/proposals/delegations", json={**body, "trustee_id": None}
+    )
+
+    assert (answer.status_code, await error_code(answer)) == (
+        409,
+        "proposal.delegation_busy",
+    )
+    assert await Delegation.filter(trustee_id=other_resident.user.id).count() == 1
