@@ -1,4 +1,4 @@
-"""LiquidFeedback's tie-breaking settings: ``variant1`` (default), ``variant2``, ``simple``."""
+"""LiquidFeedback's tie-breaking settings: variant1 (the default), variant2, simple."""
 
 import pytest
 from hypothesis import given, settings
