@@ -77,6 +77,7 @@ async def push(
         }
         now = datetime.now(timezone.utc)
         batch = Batch()
+        await prefetch(batch, [by_seq[s.seq] for s in steps if s.action is Action.APPLY])
         for step in steps:
             if step.action is Action.STOP:
                 break
@@ -99,6 +100,17 @@ async def push(
         last_seq=last_seq,
         server_time=datetime.now(timezone.utc),
     )
+
+
+async def prefetch(batch: Batch, mutations: list[Mutation]) -> None:
+    """Let each mutation kind look up, in one query, what its handlers will need."""
+    by_name: dict[str, list[Any]] = {}
+    for mutation in mutations:
+        by_name.setdefault(mutation.name, []).append(mutation.args)
+    for name, args in by_name.items():
+        spec = MUTATIONS.get(name)
+        if spec is not None and spec.prefetch is not None:
+            await spec.prefetch(batch.cache, args)
 
 
 def replayed_result(seq: int, stored: dict[str, Any] | None) -> MutationResult:

@@ -57,6 +57,8 @@ class Rejected(Exception):
 
 ArgsT = TypeVar("ArgsT", bound=BaseModel)
 Handler = Callable[[MutationContext, Any], Awaitable[Outcome]]
+# (batch cache, raw arguments of the push's mutations of one name) -> None
+Prefetch = Callable[[dict[str, Any], list[Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -69,19 +71,28 @@ class MutationSpec:
     savepoint of its own, which makes a batch of 1,000 new reports several times
     cheaper. Only handlers that insert new rows and change nothing else may be
     deferred.
+
+    A ``prefetch`` runs once per push, before any mutation applies, with the raw
+    arguments of every mutation of this name that the push will apply (unvalidated:
+    it must skip what it cannot read). It fills the batch cache with what the
+    handlers would otherwise look up one by one.
     """
 
     name: str
     args_model: type[BaseModel]
     handler: Handler
     deferred: bool = False
+    prefetch: Prefetch | None = None
 
 
 MUTATIONS: dict[str, MutationSpec] = {}
 
 
 def mutation(
-    name: str, args_model: type[ArgsT], deferred: bool = False
+    name: str,
+    args_model: type[ArgsT],
+    deferred: bool = False,
+    prefetch: Prefetch | None = None,
 ) -> Callable[[Callable[[MutationContext, ArgsT], Awaitable[Outcome]]], Handler]:
     """Register a handler for the mutation ``name``."""
 
@@ -90,7 +101,7 @@ def mutation(
     ) -> Handler:
         if name in MUTATIONS:
             raise RuntimeError(f"mutation {name!r} is registered twice")
-        MUTATIONS[name] = MutationSpec(name, args_model, handler, deferred)
+        MUTATIONS[name] = MutationSpec(name, args_model, handler, deferred, prefetch)
         return handler
 
     return register

@@ -156,3 +156,32 @@ async def test_device_clock_far_ahead_is_flagged_not_trusted(resident: Person) -
 
     assert answer["results"][0]["code"] == "report.observed_at_implausible"
     assert report.observed_at_implausible
+
+
+async def test_report_sent_again_from_a_new_install_is_acknowledged_once(
+    resident: Person,
+) -> None:
+    args = new_report_args()
+    await push(resident, CLIENT, [mutation(1, "report.create", args)])
+
+    answer = await push(resident, "client-cccc-0003", [mutation(1, "report.create", args)])
+
+    assert answer["results"][0]["code"] == "report.already_created"
+    assert await Report.all().count() == 1
+
+
+async def test_batch_mixing_stored_and_new_reports_creates_only_the_new_ones(
+    resident: Person,
+) -> None:
+    stored = [new_report_args() for _ in range(3)]
+    await push(resident, CLIENT, [mutation(n, "report.create", a) for n, a in enumerate(stored, 1)])
+    fresh = [new_report_args() for _ in range(2)]
+    mixed = [stored[0], fresh[0], stored[2], fresh[1]]
+
+    answer = await push(
+        resident, "client-cccc-0003", [mutation(n, "report.create", a) for n, a in enumerate(mixed, 1)]
+    )
+
+    codes = [result["code"] for result in answer["results"]]
+    assert codes == ["report.already_created", "ok", "report.already_created", "ok"]
+    assert await Report.all().count() == 5
