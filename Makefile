@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Push needs a contact address for the push services; a real deployment sets its own.
 export WEGOVNOW_VAPID_SUBJECT ?= mailto:webmaster@wegovnow.example.org
 
-.PHONY: install run test bench clean pwa chromium
+.PHONY: install run test bench clean pwa chromium migrations
 
 install: $(STAMP) pwa
 
@@ -38,6 +38,10 @@ bench: install
 	$(BIN)/python bench/bench_sync.py
 	$(BIN)/python bench/bench_proposals.py
 	$(BIN)/python bench/bench_push.py
+
+# After changing a model: write the migration that brings older databases along.
+migrations: install
+	$(BIN)/wegovnow db makemigrations $(if $(NAME),--name $(NAME))
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist

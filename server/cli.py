@@ -71,6 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the sync wire format as JSON Schema")
     schema.set_defaults(handler=cmd_schema)
+
+    db = commands.add_parser("db", help="the database schema")
+    db_commands = db.add_subparsers(dest="db_command")
+    migrate = db_commands.add_parser(
+        "migrate", help="bring the schema up to date (serve does it too, at start)"
+    )
+    add_data_dir(migrate)
+    migrate.set_defaults(handler=cmd_db_migrate)
+    make = db_commands.add_parser(
+        "makemigrations", help="write the migration that model changes need"
+    )
+    make.add_argument("--name", default=None, help="a few words for the file name")
+    make.set_defaults(handler=cmd_db_makemigrations)
     return parser
 
 
@@ -215,6 +228,29 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
     json.dump(json_schemas(), sys.stdout, indent=2)
     print()
+    return 0
+
+
+def cmd_db_migrate(args: argparse.Namespace) -> int:
+    # Opening the database migrates it; there is nothing else to do.
+    with_database(settings_from(args), lambda: asyncio.sleep(0))
+    print("the schema is up to date", flush=True)
+    return 0
+
+
+def cmd_db_makemigrations(args: argparse.Namespace) -> int:
+    from server.core.db import TORTOISE_ORM
+    from server.core.migrations import model_changes
+    from tortoise.migrations.writer import format_migration_name
+
+    writers = asyncio.run(model_changes(TORTOISE_ORM))
+    if not writers:
+        print("no model changes", flush=True)
+    for writer in writers:
+        if args.name:
+            number = int(writer.name.split("_", 1)[0])
+            writer.name = format_migration_name(number, args.name)
+        print(f"wrote {writer.write()}", flush=True)
     return 0
 
 

@@ -79,7 +79,7 @@ class SigninLink(Model):
 
 
 class Passkey(Model):
-    """A WebAuthn credential; the id is the credential id in base64url."""
+    """A WebAuthn credential: the id is the credential id in base64url."""
 
     id = fields.CharField(max_length=255, primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from tortoise.context import TortoiseContext, _current_context
 
+from server.core.migrations import APP_LABEL, MIGRATIONS_MODULE, migrate_schema
+
 MODEL_MODULES = [
     "server.accounts.models",
     "server.reports.models",
@@ -60,29 +62,41 @@ def tortoise_config(url: str) -> dict[str, Any]:
             "engine": "tortoise.backends.sqlite",
             "credentials": {"file_path": path, **SQLITE_PRAGMAS},
         }
-    # Tortoise caches built queries per connection name for the life of the process,
-    # so each engine gets its own name (tests switch between the two).
-    name = "postgres" if is_postgres(url) else "sqlite"
+    name = connection_name(url)
     return {
         "connections": {name: connection},
-        "apps": {"models": {"models": MODEL_MODULES, "default_connection": name}},
+        "apps": {
+            APP_LABEL: {
+                "models": MODEL_MODULES,
+                "default_connection": name,
+                "migrations": MIGRATIONS_MODULE,
+            }
+        },
         "use_tz": True,
         "timezone": "UTC",
     }
 
 
-async def open_database(url: str, create_schema: bool = True) -> TortoiseContext:
-    """Connect, make the context current in this task, and create missing tables.
+def connection_name(url: str) -> str:
+    # Tortoise caches built queries per connection name for the life of the process,
+    # so each engine gets its own name (tests switch between the two).
+    return "postgres" if is_postgres(url) else "sqlite"
 
-    Known shortcoming: tables are created when missing but never altered; until
-    migrations exist, a schema change needs a fresh data folder.
-    """
+
+async def open_database(url: str, migrate: bool = True) -> TortoiseContext:
+    """Connect, make the context current in this task, and bring the schema up to
+    date (``server.core.migrations``)."""
+    config = tortoise_config(url)
     context = TortoiseContext()
     activate(context)
-    await context.init(config=tortoise_config(url))
-    if create_schema:
-        await context.generate_schemas(safe=True)
+    await context.init(config=config)
+    if migrate:
+        await migrate_schema(context, config, connection_name(url))
     return context
+
+
+# For Tortoise's own command line (``make migrations``); it never connects.
+TORTOISE_ORM = tortoise_config("sqlite://:memory:")
 
 
 def activate(context: TortoiseContext) -> None:

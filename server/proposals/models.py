@@ -27,7 +27,7 @@ class Unit(Model):
 
 
 class Policy(Model):
-    """Timings, quorums and majorities of an issue; durations are in seconds."""
+    """Timings, quorums and majorities of an issue, with durations in seconds."""
 
     id = fields.UUIDField(primary_key=True)
     name = fields.CharField(max_length=200)
@@ -153,7 +153,7 @@ class Initiator(Model):
 
 
 class Draft(Model):
-    """One version of an initiative's text, in Markdown; drafts are never edited."""
+    """One version of an initiative's text, in Markdown. Drafts are never edited."""
 
     id = fields.UUIDField(primary_key=True)
     initiative: fields.ForeignKeyRelation[Initiative] = fields.ForeignKeyField(
@@ -245,7 +245,7 @@ class Opinion(Model):
 
 
 class Delegation(Model):
-    """A member's delegation at unit, area or issue scope; no trustee blocks one."""
+    """A member's delegation at unit, area or issue scope, where no trustee blocks one."""
 
     id = fields.UUIDField(primary_key=True)
     truster: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(

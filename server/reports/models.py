@@ -70,7 +70,7 @@ class ReportPhoto(Model):
 
 
 class Update(Model):
-    """A public comment on a report, by its reporter or staff; it may change the state."""
+    """A public comment on a report, by its reporter or staff, which may change the state."""
 
     id = fields.UUIDField(primary_key=True)
     report: fields.ForeignKeyRelation[Report] = fields.ForeignKeyField(

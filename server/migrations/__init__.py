@@ -1,0 +1,1 @@
+"""Schema migrations, applied in order at start-up (``server.core.migrations``)."""

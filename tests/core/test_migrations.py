@@ -1,0 +1,129 @@
+"""Schema migrations: the models and ``server/migrations`` agree, and every kind of
+database a start meets ends on the latest schema with its rows kept."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.context import TortoiseContext
+from tortoise.migrations.executor import MigrationExecutor
+
+from server.accounts.models import User
+from server.core.db import TORTOISE_ORM, connection_name, is_postgres, open_database, tortoise_config
+from server.core.migrations import model_changes
+from tests.conftest import reset_postgres
+
+
+async def fresh(url: str) -> None:
+    if is_postgres(url):
+        await reset_postgres(url)
+
+
+async def columns(connection: BaseDBAsyncClient) -> set[tuple[Any, ...]]:
+    """Every column of every table of ours, with its type and nullability."""
+    if connection.capabilities.dialect == "postgres":
+        query = (
+            "SELECT table_name, column_name, data_type, is_nullable FROM"
+            " information_schema.columns WHERE table_schema = current_schema()"
+        )
+        _, rows = await connection.execute_query(query)
+        found = {tuple(dict(row).values()) for row in rows}
+    else:
+        _, tables = await connection.execute_query(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+        )
+        found = set()
+        for table in (dict(t)["name"] for t in tables):
+            _, rows = await connection.execute_query(f"PRAGMA table_info('{table}')")
+            found |= {(table, r["name"], r["type"], r["notnull"]) for r in map(dict, rows)}
+    return {row for row in found if row[0] != "tortoise_migrations"}
+
+
+async def applied(url: str) -> list[str]:
+    context = await open_database(url, migrate=False)
+    try:
+        connection = context.connections.get(connection_name(url))
+        keys = await MigrationExecutor(connection, {}).recorder.applied_migrations()
+        return sorted(key.name for key in keys)
+    finally:
+        await context.close_connections()
+
+
+async def test_the_models_need_no_migration_beyond_those_in_the_repository() -> None:
+    writers = await model_changes(TORTOISE_ORM)
+
+    assert [op.describe() for w in writers for op in w.operations] == []
+
+
+async def test_replaying_every_migration_gives_the_schema_the_models_make(
+    database_url: str,
+) -> None:
+    config = tortoise_config(database_url)
+    name = connection_name(database_url)
+    await fresh(database_url)
+    async with TortoiseContext() as context:
+        await context.init(config=config)
+        connection = context.connections.get(name)
+        await MigrationExecutor(connection, config["apps"]).migrate()
+        replayed = await columns(connection)
+    await fresh(database_url)
+    async with TortoiseContext() as context:
+        await context.init(config=config)
+        await context.generate_schemas()
+        made = await columns(context.connections.get(name))
+
+    assert replayed == made
+
+
+async def test_an_empty_database_gets_every_migration_recorded_as_applied(
+    database_url: str,
+) -> None:
+    await fresh(database_url)
+    context = await open_database(database_url)
+    await context.close_connections()
+
+    assert await applied(database_url) == sorted(
+        path.stem for path in migration_files()
+    )
+
+
+async def test_a_database_made_before_migrations_keeps_its_rows_and_is_migrated(
+    database_url: str,
+) -> None:
+    await fresh(database_url)
+    context = await open_database(database_url, migrate=False)
+    await context.generate_schemas()
+    user = await User.create(id=uuid.uuid4(), name="Early adopter", role="resident")
+    await context.close_connections()
+
+    context = await open_database(database_url)
+    kept = await User.get_or_none(id=user.id)
+    await context.close_connections()
+
+    assert kept is not None and kept.name == "Early adopter"
+    assert "0001_initial" in await applied(database_url)
+
+
+async def test_two_instances_starting_together_record_each_migration_once(
+    database_url: str,
+) -> None:
+    await fresh(database_url)
+
+    contexts = await asyncio.gather(open_database(database_url), open_database(database_url))
+    for context in contexts:
+        await context.close_connections()
+
+    names = await applied(database_url)
+    assert len(names) == len(set(names)) == len(migration_files())
+
+
+def migration_files() -> list[Any]:
+    from pathlib import Path
+
+    import server.migrations
+
+    folder = Path(server.migrations.__file__).parent
+    return sorted(p for p in folder.glob("[0-9][0-9][0-9][0-9]_*.py"))
