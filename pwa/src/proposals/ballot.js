@@ -8,6 +8,7 @@ import { enqueue } from '../sync/outbox.js';
 import { requestSync } from '../sync/engine.js';
 import { on, OUTBOX_CHANGED, RECORDS_CHANGED } from '../sync/events.js';
 import { logger } from '../app/log.js';
+import { refresh } from '../app/router.js';
 import {
   emptyBallot,
   fromGrades,
@@ -43,6 +44,21 @@ async function startingBallot(user, issue, ids) {
   return emptyBallot(ids);
 }
 
+async function admittedOf(issue) {
+  return (await issueInitiatives(issue)).filter(
+    (i) => i.admitted && !i.revoked_at,
+  );
+}
+
+// Opened before the first sync brought the issue: show so, and start over
+// once it arrives.
+function waitForIssue(outlet, id) {
+  notSynced(outlet);
+  return on(RECORDS_CHANGED, async () => {
+    if (await issueRecord(id)) refresh();
+  });
+}
+
 function focusAfterMove(body, id, name) {
   const buttons = [
     ...body.querySelectorAll(`button[data-initiative="${CSS.escape(id)}"]`),
@@ -59,10 +75,8 @@ export async function ballotScreen(outlet, { id }) {
     return null;
   }
   let issue = await issueRecord(id);
-  if (!issue) return notSynced(outlet);
-  let initiatives = (await issueInitiatives(issue)).filter(
-    (i) => i.admitted && !i.revoked_at,
-  );
+  if (!issue) return waitForIssue(outlet, id);
+  let initiatives = await admittedOf(issue);
   let ballot = await startingBallot(
     user,
     issue,
@@ -95,12 +109,25 @@ export async function ballotScreen(outlet, { id }) {
       issue.my_ballot && sameGrades(issue.my_ballot, toGrades(ballot));
     mount(notices, deadlineNotice(issue, sent));
     mount(status, sendStatus(sent, matches));
-    sendButton.hidden = issue.closed;
+    sendButton.hidden = issue.closed || initiatives.length === 0;
+  }
+
+  function showBody() {
+    mount(
+      body,
+      initiatives.length
+        ? ballotBody(ballot, initiatives, onMove)
+        : h(
+            'p',
+            { class: 'empty', testid: 'ballot-none' },
+            t('ballot.none_admitted'),
+          ),
+    );
   }
 
   function onMove(initiativeId, name) {
     ballot = move(ballot, initiativeId, name);
-    mount(body, ballotBody(ballot, initiatives, onMove));
+    showBody();
     focusAfterMove(body, initiativeId, name);
     const item = initiatives.find((i) => i.id === initiativeId);
     announce.textContent = describe(ballot, initiativeId, item.name);
@@ -134,27 +161,29 @@ export async function ballotScreen(outlet, { id }) {
         )
       : null,
     h('p', {}, t('ballot.how')),
-    initiatives.length
-      ? body
-      : h(
-          'p',
-          { class: 'empty', testid: 'ballot-none' },
-          t('ballot.none_admitted'),
-        ),
+    body,
     announce,
     status,
-    initiatives.length
-      ? h('p', { class: 'hint' }, t('ballot.may_change'))
-      : null,
-    initiatives.length ? sendButton : null,
+    h('p', { class: 'hint' }, t('ballot.may_change')),
+    sendButton,
   );
-  mount(body, ballotBody(ballot, initiatives, onMove));
+  showBody();
   await refreshStatus();
 
   // A newer pull may bring the issue's new state or the stored ballot; the
   // person's arrangement on screen stays as it is.
   const reread = async () => {
     issue = (await issueRecord(id)) ?? issue;
+    const fresh = await admittedOf(issue);
+    const ids = fresh.map((i) => i.id).join();
+    if (ids !== initiatives.map((i) => i.id).join()) {
+      initiatives = fresh;
+      ballot = normalise(
+        ballot,
+        fresh.map((i) => i.id),
+      );
+      showBody();
+    }
     await refreshStatus();
   };
   const offRecords = on(RECORDS_CHANGED, () =>
