@@ -77,6 +77,8 @@ async def unit_members(unit_id: str) -> Any:
     limit = int_arg("limit", MEMBERS_PAGE, 1, MEMBERS_PAGE_MAX)
     offset = int_arg("offset", 0, 0, OFFSET_MAX)
     query = member_ids_query().exclude(id=caller.user.id)
+    # Known shortcoming: SQLite's UPPER() folds ASCII letters only, so on SQLite a
+    # search for "γιώργος" misses "Γιώργος"; PostgreSQL folds every script.
     if search := request.args.get("q", "").strip()[:SEARCH_MAX]:
         query = query.filter(name__icontains=search)
 

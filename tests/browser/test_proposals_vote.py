@@ -6,27 +6,27 @@ from __future__ import annotations
 
 import re
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Server
+from tests.browser.conftest import Server, running_server
 from tests.browser.pages import PHONE, wait_until_controlled, watch_console
 from tests.browser.test_accessibility import AXE, axe_violations
 from tests.browser.voting_helpers import (
     call,
     issue_with_three,
+    make_place,
     move_button,
     propose,
-    make_place,
     settle,
     sign_in,
     tab_to,
     tally,
     tick_until,
-    voting_server,  # noqa: F401 (a fixture)
     wait_until_voting_ends,
 )
 
@@ -34,6 +34,14 @@ pytestmark = pytest.mark.browser
 
 DAY = 86_400
 RAW_KEY = re.compile(r"\b(?:ballot|delegation|results|mutation|proposal)\.[a-z_.]+\b")
+
+
+@pytest.fixture
+def voting_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    """A server whose scheduler is off: only the test moves issues."""
+    monkeypatch.setenv("WEGOVNOW_PROPOSALS_TICK_SECONDS", "0")
+    with running_server(tmp_path) as running:
+        yield running
 
 
 def phone(browser: Any, **options: Any) -> Any:
@@ -153,7 +161,7 @@ def test_ballot_prepared_offline_after_voting_closed_warns_shows_the_refusal_and
     voting_server: Server, browser: Any
 ) -> None:
     server = voting_server
-    _, issue, (bikes, trees, benches) = issue_with_three(server, 12)
+    _, issue, (_, trees, _) = issue_with_three(server, 12)
     vera = server.create_user("resident", "Vera")
     context = phone(browser)
     page = context.new_page()
@@ -353,3 +361,20 @@ def test_voting_screens_have_no_axe_violations_and_no_raw_key_in_four_languages(
 
     assert {screen: v for screen, v in found.items() if v} == {}
     assert raw == {}
+
+
+def test_ballot_and_results_fit_a_320_px_screen_without_sideways_scrolling(
+    voting_server: Server, browser: Any
+) -> None:
+    server = voting_server
+    issue, _, voters = counted_issue(server)
+    page = browser.new_context(viewport={"width": 320, "height": 640}).new_page()
+    sign_in(page, server, voters[0])
+    widths = {}
+
+    for screen, ready in (("ballot", "ballot-item"), ("results", "pairwise")):
+        page.goto(f"{server.base_url}/proposals/issues/{issue}/{screen}")
+        page.get_by_test_id(ready).first.wait_for()
+        widths[screen] = page.evaluate("document.documentElement.scrollWidth")
+
+    assert widths == {"ballot": 320, "results": 320}

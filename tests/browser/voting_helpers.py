@@ -2,7 +2,7 @@
 
 An admin sets up a unit, an area and a policy whose phases before voting take no
 time; ``to_voting`` then ticks the scheduler until the issue is in voting. The
-server's own scheduler is off (``voting_server``), so only the test moves issues.
+tests turn the server's own scheduler off, so only they move issues.
 """
 
 from __future__ import annotations
@@ -10,25 +10,16 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-import uuid
 import urllib.request
-from collections.abc import Iterator
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Server, running_server, wegovnow_executable
-
-
-@pytest.fixture
-def voting_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
-    monkeypatch.setenv("WEGOVNOW_PROPOSALS_TICK_SECONDS", "0")
-    with running_server(tmp_path) as running:
-        yield running
+from tests.browser.conftest import Server, wegovnow_executable
 
 
 def call(
@@ -135,12 +126,12 @@ def issue_with_three(
 
 
 def wait_until_voting_ends(issue: dict[str, Any]) -> None:
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     ends = datetime.fromisoformat(issue["phase_ends_at"])
     if ends.tzinfo is None:
-        ends = ends.replace(tzinfo=timezone.utc)
-    pause = (ends - datetime.now(timezone.utc)).total_seconds() + 0.5
+        ends = ends.replace(tzinfo=UTC)
+    pause = (ends - datetime.now(UTC)).total_seconds() + 0.5
     if pause > 0:
         time.sleep(pause)
 

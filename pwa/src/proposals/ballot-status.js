@@ -31,6 +31,22 @@ export function deadlineNotice(issue, sent) {
   } else if (!navigator.onLine) {
     warning = t('ballot.warn_offline', { time: when });
   }
+  if (issue.closed) {
+    parts.push(
+      h(
+        'p',
+        {},
+        h(
+          'a',
+          {
+            href: `/proposals/issues/${issue.id}/results`,
+            testid: 'ballot-results',
+          },
+          t('ballot.see_results'),
+        ),
+      ),
+    );
+  }
   if (warning) {
     parts.push(
       h(
