@@ -20,7 +20,7 @@ from server.accounts.auth import caller_or_none, require_caller
 from server.accounts.models import User
 from server.core.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound
 from server.core.validation import invalid_request
-from server.proposals import structure
+from server.proposals import delegation_routes, structure
 from server.proposals.access import member_ids
 from server.proposals.counting import resolve_for
 from server.proposals.lifecycle import OPEN_STATES, IssueState
@@ -36,6 +36,7 @@ from server.syncing.registry import MUTATIONS, MutationContext, Rejected
 
 blueprint = Blueprint("proposals", __name__, url_prefix="/api/proposals")
 blueprint.register_blueprint(structure.blueprint)
+blueprint.register_blueprint(delegation_routes.blueprint)
 
 LIST_MAX = 200
 FORBIDDEN_CODES = {

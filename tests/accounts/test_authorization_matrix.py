@@ -77,6 +77,8 @@ MATRIX: list[tuple[str, str, Any, tuple[Any, ...] | str]] = [
     ("GET", "/api/proposals/issues/{issue}/ballots.json", None, (409, 409, 409, 409, 409, 409)),
     ("GET", "/api/proposals/issues/{issue}/delegation", None, (401, 200, 200, 200, 200, 200)),
     ("PUT", "/api/proposals/delegations", {"scope": "unit", "target_id": "{unit}", "trustee_id": "{user}"}, (401, 409, 200, 200, 200, 200)),
+    ("GET", "/api/proposals/delegations?scope=unit&id={unit}", None, (401, 200, 200, 200, 200, 200)),
+    ("GET", "/api/proposals/units/{unit}/members?q=a", None, (401, 200, 200, 200, 200, 200)),
     ("POST", "/api/proposals/initiatives", {"area_id": "{proposal_area}", "policy_id": "{policy}", "name": "Trees", "content": "Plant trees"}, (401, 201, 201, 201, 201, 201)),
     ("GET", "/api/proposals/initiatives/{initiative}", None, (200, 200, 200, 200, 200, 200)),
     ("POST", "/api/proposals/initiatives/{initiative}/drafts", {"content": "Plant more trees"}, (401, 201, 403, 403, 403, 403)),

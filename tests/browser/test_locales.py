@@ -22,12 +22,18 @@ DYNAMIC = {
     "map.state_type_": ["open", "fixed", "closed"],
     "mutation.": ["report.create", "report.set_state", "report.edit", "report.confirm",
                   "report.delete", "update.add", "conflict.resolve",
-                  "report.add_photo"],
+                  "report.add_photo", "proposal.ballot.cast", "proposal.delegation.set"],
+    "ballot.move_": ["up", "down", "tie", "approve", "abstain", "reject"],
+    "ballot.now_": ["approve", "approve_shared", "reject", "reject_shared"],
+    "ballot.rank_": ["approve", "reject"],
+    "ballot.": ["approve_empty", "reject_empty"],
+    "delegation.scope_": ["unit", "area", "issue"],
+    "delegation.title_": ["unit", "area", "issue"],
 }
 SERVER_CODES = {"sync.client_foreign"}
 # Keys are passed around (to t(), showMessage(), navLink()), so look for any
 # string literal in a message namespace rather than for t() calls alone.
-NAMESPACES = "app|language|nav|outbox|storage|sync|report|mine|staff|update|conflict|push|account|map"
+NAMESPACES = "app|language|nav|outbox|storage|sync|report|mine|staff|update|conflict|push|account|map|ballot|delegation|results"
 KEY_LITERAL = re.compile(rf"'((?:{NAMESPACES})\.[a-z_]+)'")
 
 
