@@ -15,7 +15,8 @@ from typing import Any, Literal
 from quart import current_app, has_app_context
 
 from server.core.i18n import Catalog
-from server.push.models import PushMessage, PushPreference, PushTopic
+from server.push.models import PushPreference, PushTopic
+from server.push.queue import Queued, queue_messages
 from server.push.rules import PAYLOAD_MAX_BYTES, quiet_until
 from server.reports.models import Category, Report
 
@@ -123,29 +124,29 @@ async def enqueue_report_event(
     now = datetime.now(timezone.utc)
     now_ms = int(time.time() * 1000)
     event_key = f"report:{report.id}:v{report.version}"
-    rendered: dict[tuple[str, bool], tuple[str, str, str]] = {}
+    payloads: dict[tuple[str, bool], str] = {}
     messages = []
     for row in targets:
         lang = row["subscription__user__locale"] or catalog.default
         is_staff = row["subscription__user__role"] in ("staff", "admin")
-        if (lang, is_staff) not in rendered:
-            rendered[(lang, is_staff)] = render(catalog, lang, event, report, names, is_staff)
-        title, body, url = rendered[(lang, is_staff)]
+        if (lang, is_staff) not in payloads:
+            title, body, url = render(catalog, lang, event, report, names, is_staff)
+            tag = f"report-{report.id}"
+            payloads[(lang, is_staff)] = payload_json(title, body, url, tag, event_key)
         preference = quiet.get(row["subscription__user_id"])
         resume = preference and quiet_until(
             now, preference.quiet_start, preference.quiet_end, preference.timezone
         )
         messages.append(
-            PushMessage(
+            Queued(
                 subscription_id=row["subscription_id"],
                 event_key=event_key,
                 topic="new_reports" if event == "created" else "my_reports",
-                payload=payload_json(title, body, url, f"report-{report.id}", event_key),
-                urgency="normal",
+                payload=payloads[(lang, is_staff)],
                 due_at=int(resume.timestamp() * 1000) if resume else now_ms,
             )
         )
-    await PushMessage.bulk_create(messages, batch_size=1000)
+    await queue_messages(messages)
     log.info("queued %d push messages for %s", len(messages), event_key)
     if has_app_context():
         worker = current_app.config.get("PUSH_WORKER")

@@ -24,6 +24,7 @@ from quart import current_app, has_app_context
 from server.core.i18n import Catalog
 from server.push.events import payload_json
 from server.push.models import PushMessage, PushPreference, PushTopic
+from server.push.queue import Queued, queue_messages
 from server.push.rules import quiet_until
 from server.settings import Settings
 
@@ -96,16 +97,15 @@ async def enqueue_notice(
         if lang not in rendered:
             rendered[lang] = render(catalog, lang, notice)
         messages.append(
-            PushMessage(
+            Queued(
                 subscription_id=row["subscription_id"],
                 event_key=notice.event_key,
                 topic=notice.topic,
                 payload=rendered[lang],
-                urgency="normal",
                 due_at=int(due.timestamp() * 1000) if due else now_ms,
             )
         )
-    await PushMessage.bulk_create(messages, batch_size=1000)
+    await queue_messages(messages)
     log.info("queued %d push messages for %s", len(messages), notice.event_key)
     wake_worker()
     return len(messages)

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+import logging
 import re
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field
 from quart import Blueprint, Response, current_app, jsonify
+from tortoise.transactions import in_transaction
 
 from server.accounts.auth import require_caller
 from server.core.errors import BadRequest, NotFound
 from server.core.validation import parse_body
 from server.push.models import PushPreference, PushSubscription
+from server.push.notices import wake_worker
+from server.push.queue import reschedule_for_quiet_hours
+from server.push.rules import quiet_until
 from server.push.subscriptions import (
     TOPICS,
     EndpointIn,
@@ -24,6 +30,7 @@ from server.push.subscriptions import (
 from server.settings import Settings
 
 blueprint = Blueprint("push", __name__)
+log = logging.getLogger("server.push")
 
 CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -97,10 +104,22 @@ async def set_preferences() -> Any:
     start = end = None
     if body.quiet_hours is not None:
         start, end = minutes(body.quiet_hours.start), minutes(body.quiet_hours.end)
-    preference, _ = await PushPreference.update_or_create(
-        user_id=caller.user.id,
-        defaults={"quiet_start": start, "quiet_end": end, "timezone": body.timezone},
-    )
+    values = {"quiet_start": start, "quiet_end": end, "timezone": body.timezone}
+    resume = quiet_until(datetime.now(UTC), start, end, body.timezone)
+    async with in_transaction():
+        # Not update_or_create nor save(): tortoise 1.1 binds this UUID primary
+        # key to SQLite as it is in an UPDATE and fails (a second change
+        # answered 500); the key is converted here by the field.
+        key = PushPreference._meta.fields_map["user_id"].to_db_value(
+            caller.user.id, PushPreference
+        )
+        if not await PushPreference.filter(user_id=key).update(**values):
+            await PushPreference.create(user_id=caller.user.id, **values)
+        preference = await PushPreference.get(user_id=caller.user.id)
+        moved = await reschedule_for_quiet_hours(caller.user.id, resume)
+    if moved:
+        log.info("quiet hours moved %d push messages user=%s", moved, caller.user.id)
+        wake_worker()
     return jsonify(preference_json(preference))
 
 

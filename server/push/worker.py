@@ -95,9 +95,16 @@ SEAL_CHUNK = 32
 
 
 def seal_pool(size: int) -> ThreadPoolExecutor:
-    """Threads that encrypt: ECDH and AES release the GIL. (A process pool was
-    tried and measured slower: pickling and its manager thread cost more than the
-    GIL does.)"""
+    """Threads that encrypt.
+
+    Known shortcoming: cryptography (44 to 50) holds the GIL while it makes the
+    ephemeral key and runs the ECDH exchange (``py-spy --gil`` on
+    ``bench/bench_push.py``), so these threads and the event loop's HTTP work
+    mostly take turns. A process pool (chunks of 64) moved encryption off the
+    loop's core but measured no faster on the loaded 2-core machine, where the
+    pipeline waits on encryption latency; it remains the next step to measure on
+    a quiet machine.
+    """
     return ThreadPoolExecutor(size, thread_name_prefix="push-seal")
 
 

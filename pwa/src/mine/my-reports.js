@@ -37,10 +37,36 @@ function attentionList(items) {
   );
 }
 
+// A notification links to `/mine?report=<id>`. The report may not be on this
+// device yet (the city acted since the last sync): it is looked for until one
+// sync has run since the screen opened, then said to be missing. Only the
+// person's own reports count, so the link never shows anyone else's.
+function linkedNotice(wanted, found, searched) {
+  if (!wanted || found) return null;
+  return h(
+    'p',
+    {
+      class: searched ? 'banner banner--warn' : 'hint',
+      role: 'status',
+      testid: searched ? 'report-not-found' : 'report-looking',
+    },
+    t(searched ? 'mine.report_not_found' : 'mine.report_looking'),
+  );
+}
+
+function showLinked(card) {
+  card.scrollIntoView({ block: 'start' });
+  card.focus({ preventScroll: true });
+}
+
 export async function myReportsScreen(outlet) {
   const urls = [];
   const list = h('ul', { class: 'list', testid: 'my-reports' });
   const extra = h('div');
+  const linked = h('div');
+  const wanted = new URLSearchParams(location.search).get('report');
+  let searched = false;
+  let shown = false;
   let rendering = Promise.resolve();
 
   async function render() {
@@ -51,13 +77,22 @@ export async function myReportsScreen(outlet) {
     ]);
     urls.splice(0).forEach((url) => URL.revokeObjectURL(url));
     const cards = await Promise.all(
-      items.map((item) => reportCard(item, categories, urls)),
+      items.map((item) =>
+        reportCard(item, categories, urls, { open: item.id === wanted }),
+      ),
     );
     mount(
       list,
       cards.length ? cards : h('li', { class: 'empty' }, t('mine.empty')),
     );
     mount(extra, attentionList(others));
+    const card = cards.find((c) => c.dataset.id === wanted);
+    mount(linked, linkedNotice(wanted, card, searched));
+    // Scrolled to once: later syncs must not pull the page back.
+    if (card && !shown) {
+      shown = true;
+      requestAnimationFrame(() => showLinked(card));
+    }
   }
   const queueRender = () => {
     rendering = rendering.then(render).catch((e) => log.warn('render', e));
@@ -89,11 +124,18 @@ export async function myReportsScreen(outlet) {
         t('mine.notifications'),
       ),
     ),
+    linked,
     extra,
     list,
     transferTools(),
   );
   queueRender();
+  if (wanted) {
+    requestSync('link').finally(() => {
+      searched = true;
+      queueRender();
+    });
+  }
 
   const offOutbox = on(OUTBOX_CHANGED, queueRender);
   const offRecords = on(RECORDS_CHANGED, queueRender);

@@ -37,7 +37,16 @@ async function photos(item, urls) {
   );
 }
 
-export async function reportCard(item, categories, urls) {
+/**
+ * The card of one report; `open` (the report a notification linked to) shows
+ * its whole history instead of the latest update only.
+ */
+export async function reportCard(
+  item,
+  categories,
+  urls,
+  { open = false } = {},
+) {
   const data = item.record?.data ?? item.create.args;
   const state = syncState(item);
   const serverState = item.record?.data?.state;
@@ -46,7 +55,13 @@ export async function reportCard(item, categories, urls) {
 
   return h(
     'li',
-    { class: 'card', testid: 'my-report', 'data-id': item.id },
+    {
+      class: open ? 'card card--open' : 'card',
+      testid: 'my-report',
+      'data-id': item.id,
+      'aria-current': open ? 'true' : null,
+      tabindex: open ? '-1' : null,
+    },
     h('div', { class: 'card__thumbs' }, await photos(item, urls)),
     h(
       'div',
@@ -96,7 +111,42 @@ export async function reportCard(item, categories, urls) {
             attentionActions(item.create),
           )
         : null,
-      latestUpdate(item.record?.data),
+      open ? fullHistory(item.record?.data) : latestUpdate(item.record?.data),
+    ),
+  );
+}
+
+function fullHistory(data) {
+  const updates = (data?.updates ?? []).filter((u) => u.text || u.state);
+  if (updates.length === 0) return null;
+  return h(
+    'ol',
+    {
+      class: 'history',
+      testid: 'report-history',
+      'aria-label': t('mine.history'),
+    },
+    updates.map((update) =>
+      h(
+        'li',
+        { class: 'history__item' },
+        h(
+          'p',
+          { class: 'history__meta' },
+          formatDateTime(update.created_at),
+          update.state ? ` · ${t(`state.${update.state}`)}` : '',
+        ),
+        update.text
+          ? h(
+              'p',
+              {},
+              t('mine.update', {
+                author: update.author_name ?? '',
+                text: update.text,
+              }),
+            )
+          : null,
+      ),
     ),
   );
 }

@@ -14,6 +14,7 @@ import { openConflicts } from './conflicts.js';
 import { areaOffline } from './area-offline.js';
 import { bulkBar } from './bulk.js';
 import { getMeta } from '../sync/meta.js';
+import { requestSync } from '../sync/engine.js';
 
 const chosen = { state: '', category: '', area: '' };
 const picked = new Set();
@@ -96,6 +97,8 @@ export async function staffScreen(outlet, params) {
   );
 
   let detailKey = null;
+  let searched = false;
+  let missing = false;
   // Renders run one after another: two reading the store at once could
   // finish out of order and leave the older list on screen.
   let rendering = Promise.resolve();
@@ -167,11 +170,26 @@ export async function staffScreen(outlet, params) {
           conflicts.map((c) => [c.id, c.queued]),
         ])
       : null;
+    missing = Boolean(params.id && !open);
     if (open && key === detailKey) return;
     detailKey = key;
 
+    // A report opened from a notification may land with the next pull: look
+    // for it until one sync has run since the screen opened. The pulled copy
+    // holds only what the server lets this person see, so nothing leaks.
     if (params.id && !open)
-      mount(detailPane, h('p', { class: 'hint' }, t('staff.not_found')));
+      mount(
+        detailPane,
+        h(
+          'p',
+          {
+            class: 'hint',
+            role: 'status',
+            testid: searched ? 'report-not-found' : 'report-looking',
+          },
+          t(searched ? 'staff.not_found' : 'staff.looking'),
+        ),
+      );
     else if (open)
       mount(
         detailPane,
@@ -195,6 +213,12 @@ export async function staffScreen(outlet, params) {
   const offRecords = on(RECORDS_CHANGED, queueRender);
   const offOutbox = on(OUTBOX_CHANGED, queueRender);
   await queueRender();
+  if (missing) {
+    requestSync('link').finally(() => {
+      searched = true;
+      queueRender();
+    });
+  }
   return () => {
     offRecords();
     offOutbox();

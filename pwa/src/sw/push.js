@@ -44,16 +44,20 @@ function showMessage(self, message) {
   });
 }
 
+/**
+ * Show `path` in a window of the app: the open one, focused and navigated, or
+ * a new one. Only windows this worker controls can be navigated; focus may be
+ * refused (it needs the click's user activation), which must not stop the
+ * navigation.
+ */
 async function openInApp(self, path) {
   const target = new URL(path, self.location.origin).href;
-  const windows = await self.clients.matchAll({
-    type: 'window',
-    includeUncontrolled: true,
-  });
-  for (const client of windows) {
-    if (new URL(client.url).origin !== self.location.origin) continue;
-    const focused = await client.focus();
-    return (focused ?? client).navigate(target);
+  const windows = await self.clients.matchAll({ type: 'window' });
+  const client = windows.find((w) => w.focused) ?? windows[0];
+  if (client) {
+    await client.focus().catch(() => null);
+    const moved = await client.navigate(target).catch(() => null);
+    if (moved) return moved;
   }
   return self.clients.openWindow(target);
 }
