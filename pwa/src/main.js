@@ -31,6 +31,7 @@ import { pushSettingsScreen } from './push/settings.js';
 import { refreshSubscription } from './push/subscription.js';
 import { logger } from './app/log.js';
 import { addAccountRoutes, guestBanner } from './account/index.js';
+import { addProposalRoutes } from './proposals/routes.js';
 
 const log = logger('boot');
 
@@ -158,6 +159,7 @@ export async function boot() {
   route('/staff/reports/:id', staffScreen);
   route('/settings/notifications', pushSettingsScreen);
   addAccountRoutes(route);
+  addProposalRoutes(route);
   startRouter(main);
 
   window.addEventListener('wgn:routed', () => {
