@@ -218,3 +218,87 @@ def test_draft_sent_after_the_discussion_ended_shows_why_in_italian(
     expect(page.get_by_test_id("refusal-reason")).to_have_text(
         "La discussione era terminata: testi e suggerimenti non possono più cambiare."
     )
+
+
+def test_texts_show_only_the_servers_safe_html_never_raw_markup(
+    server: Server, browser: Any
+) -> None:
+    place = make_place(server)
+    member = sign_in(server, browser, "Rita")
+    _, initiative_id = propose(
+        server,
+        member.token,
+        place,
+        content='# Plan\n\n<img src=x onerror="window.pwned=1">\n\n'
+        "<script>window.pwned=2</script>\n\nPaint **bold** lanes.",
+    )
+    page = open_path(member, server, f"/proposals/initiatives/{initiative_id}")
+    draft = page.get_by_test_id("draft")
+
+    expect(draft.locator("strong")).to_have_text("bold")
+    expect(draft.locator("h3")).to_have_text("Plan")
+    expect(draft).to_contain_text('<img src=x onerror="window.pwned=1">')
+    assert draft.locator("img, script").count() == 0
+    assert page.evaluate("window.pwned === undefined")
+
+
+def test_proposals_screens_have_no_axe_violations(server: Server, browser: Any) -> None:
+    if not AXE.exists():
+        pytest.skip("axe-core is missing: run `cd pwa && npm ci`")
+    place = make_place(server)
+    # axe is injected as a script tag, which the app's CSP rightly refuses.
+    member = sign_in(server, browser, "Ada", bypass_csp=True)
+    issue_id, initiative_id = propose(server, member.token, place)
+    server.api(
+        f"/api/proposals/initiatives/{initiative_id}/suggestions",
+        member.token,
+        {"name": "Keep the bus stops", "content": "Behind the *stops*.", "degree": 2},
+    )
+    screens = {
+        "units": "/proposals",
+        "area": f"/proposals/areas/{place.area['id']}",
+        "issue": f"/proposals/issues/{issue_id}",
+        "initiative": f"/proposals/initiatives/{initiative_id}",
+        "new initiative": "/proposals/new",
+        "new draft": f"/proposals/initiatives/{initiative_id}/draft",
+    }
+    found = {}
+
+    for screen, path in screens.items():
+        page = open_path(member, server, path)
+        page.locator("main h1").wait_for()
+        found[screen] = axe_violations(page)
+
+    assert {screen: v for screen, v in found.items() if v} == {}
+
+
+RAW_KEY = re.compile(r"\b(?:proposals|mutation)\.[a-z_.]+")
+
+
+def test_proposals_screens_have_every_string_in_the_four_languages(
+    server: Server, browser: Any
+) -> None:
+    place = make_place(server)
+    author = server.create_user("resident", "Ada")
+    issue_id, initiative_id = propose(server, author["token"], place)
+    server.api(
+        f"/api/proposals/initiatives/{initiative_id}/suggestions",
+        author["token"],
+        {"name": "Keep the bus stops", "content": "", "degree": 2},
+    )
+    raw: dict[str, list[str]] = {}
+
+    for locale in ("en-GB", "it-IT", "de-DE", "el-GR"):
+        member = sign_in(server, browser, f"Reader {locale}", locale=locale)
+        for path in (
+            "/proposals",
+            f"/proposals/issues/{issue_id}",
+            f"/proposals/initiatives/{initiative_id}",
+            "/proposals/new",
+        ):
+            page = open_path(member, server, path)
+            page.locator("main h1").wait_for()
+            raw[f"{locale} {path}"] = RAW_KEY.findall(page.locator("body").inner_text())
+        member.context.close()
+
+    assert {where: keys for where, keys in raw.items() if keys} == {}

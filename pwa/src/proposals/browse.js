@@ -201,6 +201,7 @@ export async function areaScreen(outlet, { id }) {
       },
       uid('phase'),
     ),
+    h('h2', { class: 'section__title' }, t('proposals.issues_title')),
     live.el,
   );
   await live.ready;
