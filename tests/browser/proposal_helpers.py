@@ -98,7 +98,7 @@ def sign_in(
 ) -> Member:
     """A member on a phone, signed in through their link, synced once."""
     user = server.create_user("resident", name)
-    context = browser.new_context(viewport=PHONE, locale=locale, **options)
+    context = browser.new_context(**{"viewport": PHONE, "locale": locale, **options})
     page = context.new_page()
     watch_console(page, [])
     link = urlsplit(user["signin_url"])

@@ -302,3 +302,24 @@ def test_proposals_screens_have_every_string_in_the_four_languages(
         member.context.close()
 
     assert {where: keys for where, keys in raw.items() if keys} == {}
+
+
+def test_demo_proposals_fit_a_320_px_phone_without_scrolling_sideways(
+    server: Server, browser: Any
+) -> None:
+    server.cli("seed-demo")
+    member = sign_in(
+        server, browser, "Rita", locale="de-DE", viewport={"width": 320, "height": 640}
+    )
+    page = open_path(member, server, "/proposals")
+    wide: dict[str, int] = {}
+
+    for step in ("area-link", "issue-link", "initiative-link"):
+        page.get_by_test_id(step).first.click()
+        page.locator("main h1").wait_for()
+        settled(page)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wide[step] = width
+
+    assert wide == {}
