@@ -115,8 +115,13 @@ def settled(page: Any) -> None:
     )
 
 
-def open_path(member: Member, server: Server, path: str) -> Any:
+def open_path(
+    member: Member, server: Server, path: str, ready: str | None = None
+) -> Any:
+    """Open `path`; with `ready`, wait until that part shows (the pull has arrived)."""
     member.page.goto(server.base_url + path)
+    if ready:
+        member.page.get_by_test_id(ready).first.wait_for(timeout=20_000)
     settled(member.page)
     return member.page
 

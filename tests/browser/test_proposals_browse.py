@@ -67,7 +67,9 @@ def test_support_given_offline_reaches_the_server_exactly_once(
     author = server.create_user("resident", "Ada")
     _, initiative_id = propose(server, author["token"], place)
     member = sign_in(server, browser, "Rita")
-    page = open_path(member, server, f"/proposals/initiatives/{initiative_id}")
+    page = open_path(
+        member, server, f"/proposals/initiatives/{initiative_id}", ready="draft"
+    )
 
     member.context.set_offline(True)
     page.get_by_test_id("support-button").click()
@@ -121,7 +123,9 @@ def test_suggestion_added_offline_arrives_once_back_online(
     author = server.create_user("resident", "Ada")
     _, initiative_id = propose(server, author["token"], place)
     member = sign_in(server, browser, "Rita")
-    page = open_path(member, server, f"/proposals/initiatives/{initiative_id}")
+    page = open_path(
+        member, server, f"/proposals/initiatives/{initiative_id}", ready="draft"
+    )
 
     member.context.set_offline(True)
     page.get_by_test_id("suggestion-name-input").fill("Green paint at crossings")
@@ -205,7 +209,9 @@ def test_draft_sent_after_the_discussion_ended_shows_why_in_italian(
     initiator = sign_in(server, browser, "Ada", locale="it-IT")
     _, initiative_id = propose(server, initiator.token, place)
     tick(server, timedelta(minutes=1))  # admitted to discussion
-    page = open_path(initiator, server, f"/proposals/initiatives/{initiative_id}")
+    page = open_path(
+        initiator, server, f"/proposals/initiatives/{initiative_id}", ready="new-draft"
+    )
 
     initiator.context.set_offline(True)
     page.get_by_test_id("new-draft").click()
