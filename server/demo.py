@@ -11,6 +11,7 @@ from server.accounts.models import User
 from server.areas.geometry import AreaIndex, outlines_from_geojson
 from server.areas.models import MapArea
 from server.areas.routes import create_areas
+from server.demo_proposals import seed_proposals
 from server.media.intake import process_photo
 from server.media.models import Media
 from server.media.store import MediaStore
@@ -57,8 +58,9 @@ async def seed_demo(settings: Settings) -> str:
     if not await MapArea.exists():
         collection = json.loads(DEMO_AREA.read_text(encoding="utf-8"))
         await create_areas(outlines_from_geojson(collection, "name", "com_istat_code"))
+    proposals = await seed_proposals(settings)
     if await Report.exists():
-        return f"{categories} categories; reports already present, none added"
+        return f"{categories} categories; reports already present, none added; {proposals}"
     reporter = await User.create(id=uuid.uuid4(), name="Demo resident", role="resident")
     store = MediaStore(settings.media_dir)
     photos_dir = REPO_ROOT / "tests" / "fixtures" / "photos"
@@ -82,4 +84,4 @@ async def seed_demo(settings: Settings) -> str:
             )
             await ReportPhoto.create(report=report, sha256=sha, position=0)
         await record_change("report", str(report.id), report.version)
-    return f"{categories} categories, 1 area, {len(DEMO_REPORTS)} reports"
+    return f"{categories} categories, 1 area, {len(DEMO_REPORTS)} reports; {proposals}"

@@ -32,6 +32,7 @@ import { refreshSubscription } from './push/subscription.js';
 import { logger } from './app/log.js';
 import { addAccountRoutes, guestBanner } from './account/index.js';
 import { addVotingRoutes } from './proposals/voting-routes.js';
+import { addProposalRoutes } from './proposals/routes.js';
 
 const log = logger('boot');
 
@@ -160,6 +161,7 @@ export async function boot() {
   route('/settings/notifications', pushSettingsScreen);
   addAccountRoutes(route);
   addVotingRoutes(route);
+  addProposalRoutes(route);
   startRouter(main);
 
   window.addEventListener('wgn:routed', () => {

@@ -14,8 +14,10 @@ from typing import Any
 
 from server.accounts.auth import Caller
 from server.accounts.models import User
+from server.proposals import admission
+from server.proposals.access import engine_policy, member_ids_query
 from server.proposals.counting import MUST, MUST_NOT, SHOULD, SHOULD_NOT, unsatisfied
-from server.proposals.lifecycle import OPEN_STATES, IssueState
+from server.proposals.lifecycle import OPEN_STATES, IssueState, initiative_quorum
 from server.proposals.models import (
     Ballot,
     Draft,
@@ -27,6 +29,7 @@ from server.proposals.models import (
     Suggestion,
     Supporter,
 )
+from server.proposals.scheduler import open_issues_by_area, quorum_params
 from server.proposals.text import render_markdown
 from server.syncing.registry import renderer
 
@@ -62,6 +65,29 @@ async def names_of(ids: set[Any]) -> dict[str, str]:
     }
 
 
+async def quorum_json(issue: Issue) -> dict[str, int | None]:
+    """The supporters an initiative needs now: to get the issue accepted, to be voted on.
+
+    In admission the issue quorum depends on the other open issues of the area, so
+    the figure is as of this render; a pulled record keeps it until the issue next
+    changes, which can leave it behind by one accepted or closed neighbour.
+    """
+    policy = engine_policy(issue.policy)
+    population = issue.population
+    issue_quorum = None
+    if issue.state == IssueState.ADMISSION:
+        population = await member_ids_query().count()
+        area = issue.area.id
+        open_issues = (await open_issues_by_area([area])).get(area, [])
+        params = (await quorum_params([area]))[area]
+        area_quorum = admission.area_issue_quorum(open_issues, params, population)
+        issue_quorum = admission.effective_issue_quorum(policy, population, area_quorum)
+    needed = issue.initiative_quorum
+    if needed is None:
+        needed = initiative_quorum(policy, population)
+    return {"issue": issue_quorum, "initiative": needed}
+
+
 async def issue_json(issue: Issue, viewer: Caller | None) -> dict[str, Any]:
     await issue.fetch_related("policy", "area")
     initiative_ids = (
@@ -90,6 +116,7 @@ async def issue_json(issue: Issue, viewer: Caller | None) -> dict[str, Any]:
         "phase_ends_at": iso(phase_ends_at(issue)),
         "population": issue.population,
         "initiative_quorum": issue.initiative_quorum,
+        "quorum": await quorum_json(issue),
         "initiative_ids": [str(i) for i in initiative_ids],
         "interest_count": await Interest.filter(issue_id=issue.id).count(),
         "interested": bool(me)

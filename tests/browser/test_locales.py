@@ -22,18 +22,34 @@ DYNAMIC = {
     "map.state_type_": ["open", "fixed", "closed"],
     "mutation.": ["report.create", "report.set_state", "report.edit", "report.confirm",
                   "report.delete", "update.add", "conflict.resolve",
-                  "report.add_photo", "proposal.ballot.cast", "proposal.delegation.set"],
+                  "report.add_photo", "proposal.ballot.cast", "proposal.delegation.set",
+                  "proposal.interest", "proposal.initiative.create",
+                  "proposal.draft.add", "proposal.suggestion.add",
+                  "proposal.opinion.set", "proposal.support.set"],
     "ballot.move_": ["up", "down", "tie", "approve", "abstain", "reject"],
     "ballot.now_": ["approve", "approve_shared", "reject", "reject_shared"],
     "ballot.rank_": ["approve", "reject"],
     "ballot.": ["approve_empty", "reject_empty"],
     "delegation.scope_": ["unit", "area", "issue"],
     "delegation.title_": ["unit", "area", "issue"],
+    "proposals.phase.": ["admission", "discussion", "verification", "voting",
+                         "canceled_revoked_before_accepted", "canceled_issue_not_accepted",
+                         "canceled_after_revocation_during_discussion",
+                         "canceled_after_revocation_during_verification",
+                         "canceled_no_initiative_admitted", "finished_with_winner",
+                         "finished_without_winner"],
+    "proposals.filter.": ["open", "admission", "discussion", "verification", "voting",
+                          "closed", "all"],
+    "proposals.degree.": ["none", "must", "should", "should_not", "must_not"],
+    "proposals.refusal.": ["half_frozen", "fully_frozen", "issue_closed", "revoked",
+                           "members_only", "not_initiator", "policy_not_allowed",
+                           "policy_not_found", "area_not_found", "issue_not_found",
+                           "initiative_not_found", "suggestion_not_found", "id_taken"],
 }
 SERVER_CODES = {"sync.client_foreign"}
 # Keys are passed around (to t(), showMessage(), navLink()), so look for any
 # string literal in a message namespace rather than for t() calls alone.
-NAMESPACES = "app|language|nav|outbox|storage|sync|report|mine|staff|update|conflict|push|account|map|ballot|delegation|results"
+NAMESPACES = "app|language|nav|outbox|storage|sync|report|mine|staff|update|conflict|push|account|map|ballot|delegation|results|proposals"
 KEY_LITERAL = re.compile(rf"'((?:{NAMESPACES})\.[a-z_]+)'")
 
 

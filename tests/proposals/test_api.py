@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from quart import Quart
 
+from server.proposals.models import Issue
 from tests.conftest import Person, make_person
-from tests.proposals.builders import make_guest, make_place
+from tests.proposals.builders import created_at, make_guest, make_place, propose
 
 POLICY = {
     "name": "Standard",
@@ -251,3 +252,30 @@ async def test_a_delegation_set_at_the_same_instant_elsewhere_is_refused_cleanly
         "proposal.delegation_busy",
     )
     assert await Delegation.filter(trustee_id=other_resident.user.id).count() == 1
+
+
+async def test_an_issue_in_admission_says_how_many_supporters_its_quorum_needs(
+    resident: Person,
+) -> None:
+    place = await make_place(issue_quorum=3, initiative_quorum=2)
+    issue, _ = await propose(resident, place)
+
+    shown = await (await resident.get(f"/api/proposals/issues/{issue}")).get_json()
+
+    assert shown["quorum"] == {"issue": 3, "initiative": 2}
+
+
+async def test_the_area_quorum_rises_the_issue_quorum_of_a_busy_area(
+    resident: Person,
+) -> None:
+    # An idle area needs 1 supporter; an accepted issue open for days raises it.
+    place = await make_place()
+    first, _ = await propose(resident, place)
+    await Issue.filter(id=first).update(
+        state="discussion", accepted_at=await created_at(first)
+    )
+    second, _ = await propose(resident, place, name="Benches")
+
+    shown = await (await resident.get(f"/api/proposals/issues/{second}")).get_json()
+
+    assert shown["quorum"]["issue"] > 1

@@ -21,6 +21,7 @@ export function header(user, badge) {
     navLink('/', 'nav.new_report', 'nav-new'),
     navLink('/mine', 'nav.my_reports', 'nav-mine'),
     navLink('/map', 'nav.map', 'nav-map'),
+    navLink('/proposals', 'proposals.nav', 'nav-proposals'),
     isStaff(user) ? navLink('/staff', 'nav.staff', 'nav-staff') : null,
     !user || user.is_guest
       ? navLink('/signin', 'nav.signin', 'nav-signin')
