@@ -180,6 +180,8 @@ def add_core_routes(app: Quart) -> None:
                 "protocol": PROTOCOL_VERSION,
                 "tile_url": settings.tile_url,
                 "tile_attribution": settings.tile_attribution,
+                "tile_cache_max_tiles": settings.tile_cache_max_tiles,
+                "tile_cache_max_bytes": settings.tile_cache_max_bytes,
                 "photos_per_report": settings.photos_per_report,
             }
         )
