@@ -27,6 +27,7 @@ log = logging.getLogger("server")
 
 # Importing a module registers its sync mutations and renderers.
 import server.reports.mutations  # noqa: E402,F401
+import server.reports.departments  # noqa: E402,F401
 import server.reports.views  # noqa: E402,F401
 import server.syncing.conflicts  # noqa: E402,F401
 import server.proposals.mutations  # noqa: E402,F401

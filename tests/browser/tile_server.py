@@ -48,7 +48,7 @@ def serving_tiles(cors: bool, padding: int = 0) -> Iterator[TileServer]:
     seen: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_GET(self) -> None:
             seen.append(self.path)
             if not TILE_PATH.match(self.path):
                 self.send_error(404)

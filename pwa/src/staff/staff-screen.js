@@ -9,6 +9,7 @@ import { listRecords } from '../sync/records.js';
 import { filters } from './filters.js';
 import { pendingStates, refusedChanges } from './pending.js';
 import { reportDetail } from './report-detail.js';
+import { listDepartments } from './departments.js';
 import { logger } from '../app/log.js';
 import { openConflicts } from './conflicts.js';
 import { areaOffline } from './area-offline.js';
@@ -127,9 +128,10 @@ export async function staffScreen(outlet, params) {
   }
 
   async function render() {
-    const [records, categories, pending] = await Promise.all([
+    const [records, categories, departments, pending] = await Promise.all([
       listRecords('report'),
       categoryNames(currentLanguage()),
+      listDepartments(currentLanguage()),
       pendingStates(),
     ]);
     records.sort((a, b) =>
@@ -165,6 +167,7 @@ export async function staffScreen(outlet, params) {
           pending.get(open.id)?.seq,
           refused.map((i) => i.seq),
           conflicts.map((c) => [c.id, c.queued]),
+          departments.map((d) => [d.id, d.version]),
         ])
       : null;
     if (open && key === detailKey) return;
@@ -178,6 +181,7 @@ export async function staffScreen(outlet, params) {
         reportDetail(
           open,
           categories,
+          departments,
           pending.get(open.id),
           refused,
           conflicts,
