@@ -27,6 +27,7 @@ log = logging.getLogger("server")
 
 # Importing a module registers its sync mutations and renderers.
 import server.reports.mutations  # noqa: E402,F401
+import server.reports.departments  # noqa: E402,F401
 import server.reports.views  # noqa: E402,F401
 import server.syncing.conflicts  # noqa: E402,F401
 import server.proposals.mutations  # noqa: E402,F401
@@ -180,6 +181,8 @@ def add_core_routes(app: Quart) -> None:
                 "protocol": PROTOCOL_VERSION,
                 "tile_url": settings.tile_url,
                 "tile_attribution": settings.tile_attribution,
+                "tile_cache_max_tiles": settings.tile_cache_max_tiles,
+                "tile_cache_max_bytes": settings.tile_cache_max_bytes,
                 "photos_per_report": settings.photos_per_report,
             }
         )

@@ -15,7 +15,7 @@ from server.demo_proposals import seed_proposals
 from server.media.intake import process_photo
 from server.media.models import Media
 from server.media.store import MediaStore
-from server.reports.models import Category, Report, ReportPhoto
+from server.reports.models import Category, Department, Report, ReportPhoto
 from server.settings import REPO_ROOT, Settings
 from server.syncing.changelog import record_change
 
@@ -35,6 +35,14 @@ CATEGORIES = [
      {"en": "Something else", "it": "Altro", "de": "Sonstiges", "el": "Άλλο"}),
 ]
 
+# The departments the categories above send their reports to.
+DEPARTMENTS = {
+    "lighting": {"en": "Public lighting", "it": "Illuminazione pubblica", "de": "Öffentliche Beleuchtung", "el": "Δημοτικός φωτισμός"},
+    "roads": {"en": "Roads", "it": "Strade", "de": "Straßen", "el": "Οδοποιία"},
+    "waste": {"en": "Waste and cleaning", "it": "Rifiuti e pulizia", "de": "Abfall und Reinigung", "el": "Καθαριότητα"},
+    "parks": {"en": "Parks and green spaces", "it": "Parchi e verde", "de": "Parks und Grünflächen", "el": "Πάρκα και πράσινο"},
+}
+
 # San Donà di Piave, one of WeGovNow's pilot towns; photos from the test fixtures.
 DEMO_AREA = REPO_ROOT / "server" / "demo_data" / "san_dona_di_piave.geojson"
 DEMO_REPORTS = [
@@ -53,7 +61,15 @@ async def seed_categories() -> int:
     return len(CATEGORIES)
 
 
+async def seed_departments() -> None:
+    for department_id, names in DEPARTMENTS.items():
+        _, created = await Department.get_or_create(id=department_id, defaults={"names": names})
+        if created:
+            await record_change("department", department_id, 1)
+
+
 async def seed_demo(settings: Settings) -> str:
+    await seed_departments()
     categories = await seed_categories()
     if not await MapArea.exists():
         collection = json.loads(DEMO_AREA.read_text(encoding="utf-8"))

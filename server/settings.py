@@ -72,6 +72,8 @@ class Settings(BaseSettings):
         '&copy; <a href="https://www.openstreetmap.org/copyright">'
         "OpenStreetMap</a> contributors"
     )
+    tile_cache_max_tiles: int = Field(default=1000, ge=1, le=100_000)
+    tile_cache_max_bytes: int = Field(default=30 * 1024 * 1024, ge=1024)
 
     @field_validator("public_url")
     @classmethod

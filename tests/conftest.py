@@ -18,7 +18,7 @@ from server.accounts.auth import create_api_token
 from server.accounts.models import User
 from server.app import create_app
 from server.core.db import activate
-from server.demo import seed_categories
+from server.demo import seed_categories, seed_departments
 from server.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -66,6 +66,7 @@ async def app(settings: Settings) -> AsyncIterator[Quart]:
         # Startup ran in another task; make the database current in this one too.
         activate(application.config["DB"])
         await seed_categories()
+        await seed_departments()
         yield application
 
 

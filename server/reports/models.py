@@ -18,6 +18,26 @@ class Category(Model):
         table = "categories"
 
 
+class Department(Model):
+    """A part of the city's administration that works on reports; admins manage the list.
+
+    A department is retired, never deleted, so the reports that name it stay readable.
+    Known shortcoming: reports and categories keep the department as text (its id), with
+    no foreign key. Free-text values from before the list existed stay on their reports
+    as they were and show as written; nothing maps them to a listed department, so staff
+    pick one from the list the next time they triage such a report.
+    """
+
+    id = fields.CharField(max_length=64, primary_key=True)
+    names = fields.JSONField()  # {"en": "Roads", "it": "Strade", ...}; "en" always
+    retired_at = fields.DatetimeField(null=True)
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "departments"
+
+
 class Report(Model):
     id = fields.UUIDField(primary_key=True)  # made on the device
     category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from server.areas.routes import area_index
 from server.core.sql import fetch
 from server.push.events import enqueue_report_event
+from server.reports.departments import department_is_listed
 from server.reports.models import Category, Confirmation, Report, ReportPhoto, Update
 from server.reports.states import can_transition, state_type
 from server.reports.views import may_see, row_of
@@ -282,6 +283,14 @@ async def set_state(ctx: MutationContext, args: SetStateArgs) -> Outcome:
     return applied(report)
 
 
+async def check_department(ctx: MutationContext, department: str) -> None:
+    listed = await department_is_listed(ctx.cache, department)
+    if listed is None:
+        raise Rejected("report.unknown_department", {"department": department})
+    if listed is False:
+        raise Rejected("report.retired_department", {"department": department})
+
+
 @mutation("report.edit", EditArgs)
 async def edit_report(ctx: MutationContext, args: EditArgs) -> Outcome:
     if not ctx.caller.is_staff:
@@ -295,6 +304,8 @@ async def edit_report(ctx: MutationContext, args: EditArgs) -> Outcome:
     wanted = args.fields.model_dump(exclude_none=True)
     if "category" in wanted and not await Category.exists(id=wanted["category"]):
         raise Rejected("report.unknown_category", {"category": wanted["category"]})
+    if wanted.get("department"):  # "" takes the department off
+        await check_department(ctx, wanted["department"])
     changed: list[str] = []
     conflict: ConflictInfo | None = None
     for field, value in wanted.items():

@@ -148,9 +148,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 @pytest.fixture
 def tiled_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
-    """A server whose map tiles come from its own origin (the CSP's
-    connect-src 'self' allows the service worker nothing else); tests answer
-    /tiles/ with ``context.route``."""
+    """A server whose map tiles come from its own origin; tests answer /tiles/
+    with ``context.route``. Tiles from another origin: ``test_map_tiles.py``."""
     monkeypatch.setenv("WEGOVNOW_TILE_URL", "/tiles/{z}/{x}/{y}.png")
     with running_server(tmp_path) as running:
         yield running

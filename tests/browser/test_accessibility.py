@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import REPO, Server
+from tests.browser.test_map import zoom_until_pins
 
 AXE = REPO / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -74,5 +75,9 @@ def test_resident_and_staff_screens_have_no_axe_violations(server: Server, brows
     staff.get_by_test_id("nav-map").click()
     staff.get_by_test_id("map-cluster").or_(staff.get_by_test_id("map-pin")).first.wait_for()
     found["staff map"] = axe_violations(staff)
+    zoom_until_pins(staff)
+    staff.get_by_test_id("map-pin").first.click()
+    staff.get_by_test_id("map-card").wait_for()
+    found["staff map with a report card"] = axe_violations(staff)
 
     assert {screen: v for screen, v in found.items() if v} == {}

@@ -133,7 +133,14 @@ export async function mapScreen(outlet) {
           `${categories.get(r.data.category) ?? r.data.category}, ${t(`state.${r.data.state}`)}`,
         cluster: (n) => t('map.cluster', { count: n }),
       },
-      onPick: (report) => mount(card, reportSummary(report, categories, staff)),
+      onPick: (report) => {
+        const close = () => {
+          mount(card);
+          map?.focusPin(report.id);
+        };
+        mount(card, reportSummary(report, categories, staff, close));
+        card.firstChild.focus();
+      },
     });
     await draw({ fit: true });
     off = on(RECORDS_CHANGED, () => draw().catch((e) => log.warn(e)));

@@ -31,6 +31,17 @@ function label(marker, text) {
   el?.removeAttribute('title');
 }
 
+// Leaflet gives a marker a tab stop and role="button" but answers Enter
+// only for a marker with a popup: a pin must work as the button it says.
+function onChoose(marker, action) {
+  marker.on('click', action);
+  marker.getElement()?.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    action();
+  });
+}
+
 /**
  * Build the map in `container`.
  *
@@ -57,8 +68,17 @@ export function createReportMap(
     interactive: false,
   }).addTo(map);
   const pins = L.layerGroup().addTo(map);
+  const markerPane = map.getPane('markerPane');
   let reports = [];
   let drawn = '';
+
+  /** Focus the pin of report `id`, or the map when it is not drawn. */
+  function focusPin(id) {
+    const pin = id
+      ? markerPane.querySelector(`[data-id="${CSS.escape(id)}"]`)
+      : null;
+    (pin ?? container).focus();
+  }
 
   function drawPins() {
     const points = reports.map((report) => {
@@ -77,6 +97,11 @@ export function createReportMap(
     ]);
     if (key === drawn) return;
     drawn = key;
+    // Redrawing removes the focused marker: keep the keyboard on the same
+    // pin, or on the map when a cluster opened into new pins.
+    const focused = markerPane.contains(document.activeElement)
+      ? (document.activeElement.dataset.id ?? '')
+      : null;
     pins.clearLayers();
 
     for (const cluster of clusters) {
@@ -90,7 +115,7 @@ export function createReportMap(
         marker.getElement()?.setAttribute('data-testid', 'map-pin');
         marker.getElement()?.setAttribute('data-id', report.id);
         label(marker, labels.pin(report));
-        marker.on('click', () => onPick(report));
+        onChoose(marker, () => onPick(report));
         continue;
       }
       const bounds = L.latLngBounds(
@@ -102,11 +127,12 @@ export function createReportMap(
       }).addTo(pins);
       marker.getElement()?.setAttribute('data-testid', 'map-cluster');
       label(marker, labels.cluster(cluster.items.length));
-      marker.on('click', () => {
+      onChoose(marker, () => {
         if (map.getZoom() >= map.getMaxZoom()) onPick(cluster.items[0]);
         else map.fitBounds(bounds.pad(0.3), { maxZoom: map.getZoom() + 3 });
       });
     }
+    if (focused !== null) focusPin(focused);
   }
   map.on('zoomend', drawPins);
 
@@ -128,6 +154,7 @@ export function createReportMap(
       if (bounds.isValid()) map.fitBounds(bounds.pad(0.05), { maxZoom: 17 });
       drawPins();
     },
+    focusPin,
     destroy() {
       map.stop();
       map.remove();

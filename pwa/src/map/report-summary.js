@@ -1,16 +1,29 @@
 // The card shown when a pin is chosen: enough to recognise the report, and
-// for staff a way into the full report.
-import { h } from '../ui/dom.js';
+// for staff a way into the full report. It takes the focus when it opens and
+// gives it back through `onClose` (its button, or Escape).
+import { h, uid } from '../ui/dom.js';
 import { formatDateTime, t } from '../i18n/i18n.js';
 import { stateTypeOf } from './cluster.js';
 
-export function reportSummary(report, categories, staff) {
+export function reportSummary(report, categories, staff, onClose) {
   const data = report.data;
   const photo = data.photos?.find((p) => p.status === 'ready');
+  const titleId = uid('map-card-title');
 
   return h(
     'article',
-    { class: 'card map-card', testid: 'map-card', 'data-id': report.id },
+    {
+      class: 'card map-card',
+      testid: 'map-card',
+      'data-id': report.id,
+      tabindex: '-1',
+      'aria-labelledby': titleId,
+      onkeydown: (event) => {
+        if (event.key !== 'Escape') return;
+        event.preventDefault();
+        onClose();
+      },
+    },
     photo
       ? h('img', {
           src: photo.thumb_url,
@@ -22,9 +35,23 @@ export function reportSummary(report, categories, staff) {
       'div',
       { class: 'card__body' },
       h(
-        'h2',
-        { class: 'card__title' },
-        categories.get(data.category) ?? data.category,
+        'div',
+        { class: 'map-card__head' },
+        h(
+          'h2',
+          { class: 'card__title', id: titleId },
+          categories.get(data.category) ?? data.category,
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn--small btn--quiet',
+            testid: 'map-card-close',
+            onclick: onClose,
+          },
+          t('map.close_card'),
+        ),
       ),
       h(
         'p',

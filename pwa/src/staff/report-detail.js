@@ -6,6 +6,7 @@ import { dismiss, enqueue } from '../sync/outbox.js';
 import { requestSync } from '../sync/engine.js';
 import { conflictList } from './conflicts.js';
 import { editForm, fixedPhotoForm } from './triage.js';
+import { departmentName } from './departments.js';
 
 function photoList(photos) {
   if (!photos?.length) return null;
@@ -165,6 +166,7 @@ function refusedList(refused) {
 export function reportDetail(
   record,
   categories,
+  departments,
   pending,
   refused = [],
   conflicts = [],
@@ -221,7 +223,14 @@ export function reportDetail(
         ? [h('dt', {}, t('staff.reporter')), h('dd', {}, data.reporter_name)]
         : null,
       data.department
-        ? [h('dt', {}, t('staff.department')), h('dd', {}, data.department)]
+        ? [
+            h('dt', {}, t('staff.department')),
+            h(
+              'dd',
+              { testid: 'report-department' },
+              departmentName(departments, data.department),
+            ),
+          ]
         : null,
       h('dt', {}, t('staff.confirmations')),
       h('dd', {}, String(data.confirmations ?? 0)),
@@ -229,7 +238,7 @@ export function reportDetail(
     refusedList(refused),
     conflictList(conflicts),
     stateForm(record, pending),
-    editForm(record, categories),
+    editForm(record, categories, departments),
     fixedPhotoForm(record),
     history(data.updates),
   );

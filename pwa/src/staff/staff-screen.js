@@ -9,6 +9,7 @@ import { listRecords } from '../sync/records.js';
 import { filters } from './filters.js';
 import { pendingStates, refusedChanges } from './pending.js';
 import { reportDetail } from './report-detail.js';
+import { listDepartments } from './departments.js';
 import { logger } from '../app/log.js';
 import { openConflicts } from './conflicts.js';
 import { areaOffline } from './area-offline.js';
@@ -130,9 +131,10 @@ export async function staffScreen(outlet, params) {
   }
 
   async function render() {
-    const [records, categories, pending] = await Promise.all([
+    const [records, categories, departments, pending] = await Promise.all([
       listRecords('report'),
       categoryNames(currentLanguage()),
+      listDepartments(currentLanguage()),
       pendingStates(),
     ]);
     records.sort((a, b) =>
@@ -168,6 +170,7 @@ export async function staffScreen(outlet, params) {
           pending.get(open.id)?.seq,
           refused.map((i) => i.seq),
           conflicts.map((c) => [c.id, c.queued]),
+          departments.map((d) => [d.id, d.version]),
         ])
       : null;
     missing = Boolean(params.id && !open);
@@ -196,6 +199,7 @@ export async function staffScreen(outlet, params) {
         reportDetail(
           open,
           categories,
+          departments,
           pending.get(open.id),
           refused,
           conflicts,

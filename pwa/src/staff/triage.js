@@ -8,6 +8,7 @@ import { enqueue } from '../sync/outbox.js';
 import { putMedia } from '../sync/media.js';
 import { requestSync } from '../sync/engine.js';
 import { preparePhoto } from '../report/photo.js';
+import { departmentName } from './departments.js';
 
 function field(id, labelKey, control) {
   return h(
@@ -18,7 +19,31 @@ function field(id, labelKey, control) {
   );
 }
 
-export function editForm(record, categories) {
+// The departments in the list, and the report's own value when it is not
+// one of them (retired, or free text from before the list): it stays as it
+// is until staff choose another, since only changed fields are sent.
+function departmentSelect(current, departments) {
+  const listed = departments.filter((d) => !d.retired);
+  const select = h(
+    'select',
+    { id: 'edit-department', class: 'input', testid: 'edit-department' },
+    h('option', { value: '' }, t('staff.department_none')),
+    listed.map((d) => h('option', { value: d.id }, d.name)),
+    current && !listed.some((d) => d.id === current)
+      ? h(
+          'option',
+          { value: current },
+          t('staff.department_unlisted', {
+            name: departmentName(departments, current),
+          }),
+        )
+      : null,
+  );
+  select.value = current;
+  return select;
+}
+
+export function editForm(record, categories, departments) {
   const data = record.data;
   const category = h(
     'select',
@@ -28,15 +53,7 @@ export function editForm(record, categories) {
     ),
   );
   category.value = data.category;
-  const department = h('input', {
-    id: 'edit-department',
-    type: 'text',
-    class: 'input',
-    maxlength: '64',
-    autocomplete: 'off',
-    testid: 'edit-department',
-    value: data.department ?? '',
-  });
+  const department = departmentSelect(data.department ?? '', departments);
   const message = h('p', { class: 'form__message', role: 'status' });
 
   async function onSubmit(event) {
@@ -45,8 +62,9 @@ export function editForm(record, categories) {
     if (category.value && category.value !== data.category) {
       fields.category = category.value;
     }
-    const dept = department.value.trim();
-    if (dept !== (data.department ?? '')) fields.department = dept;
+    if (department.value !== (data.department ?? '')) {
+      fields.department = department.value;
+    }
     if (Object.keys(fields).length === 0) return;
 
     await enqueue(

@@ -13,6 +13,7 @@ import { ExpirationPlugin } from 'workbox-expiration';
 import { CacheableResponsePlugin } from 'workbox-cacheable-response';
 import { installPushHandlers } from './push.js';
 import { handleTile, isTile } from './tiles.js';
+import { followConfig, readConfig } from './config.js';
 import { receiveShare } from './share.js';
 
 const DAY_S = 24 * 60 * 60;
@@ -39,7 +40,7 @@ registerRoute(
     (url.pathname === '/api/categories' || url.pathname === '/api/config'),
   new StaleWhileRevalidate({
     cacheName: 'wgn-api-lists',
-    plugins: [new CacheableResponsePlugin({ statuses: [200] })],
+    plugins: [new CacheableResponsePlugin({ statuses: [200] }), followConfig],
   }),
 );
 
@@ -59,10 +60,11 @@ registerRoute(
   }),
 );
 
-// Map tiles from the app's own origin. Tiles from another origin are left
-// to the page until the server's connect-src names the tile host: the
-// worker's fetch would fall under connect-src 'self' and fail, where the
-// page's <img> may load them.
+// Map tiles from the app's own origin or the configured tile server, whose
+// origin the server's CSP adds to connect-src for this worker's fetches.
+// Reading the config now lets the tile route tell tile servers apart from
+// the first tile on.
+readConfig();
 registerRoute(isTile, handleTile);
 
 registerRoute(({ url }) => url.pathname === '/share', receiveShare, 'POST');

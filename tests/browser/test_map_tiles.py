@@ -1,0 +1,218 @@
+"""Map tiles from a tile server on another origin, as the default OpenStreetMap
+server is: kept for offline use when it sends CORS headers, shown but never
+kept when it does not, and the cache of seen tiles held to its count and byte
+bounds with the oldest tiles dropped first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Server, running_server
+from tests.browser.pages import (
+    TABLET,
+    resident_context,
+    wait_until_controlled,
+    watch_console,
+)
+from tests.browser.tile_server import TileServer, serving_tiles
+
+pytestmark = pytest.mark.browser
+
+CACHE_ENTRIES = """async (name) => {
+  const cache = await caches.open(name);
+  const keys = await cache.keys();
+  return Promise.all(keys.map(async (key) => {
+    const response = await cache.match(key);
+    return {
+      url: key.url,
+      type: response.type,
+      bytes: response.headers.get('x-wgn-bytes'),
+    };
+  }));
+}"""
+
+LOAD_IMAGE = """(src) => new Promise((resolve, reject) => {
+  const img = new Image();
+  img.onload = () => resolve(img.naturalWidth);
+  img.onerror = () => reject(new Error('tile failed: ' + src));
+  img.src = src;
+})"""
+
+
+@contextmanager
+def app_with_tiles(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tiles: TileServer,
+    **settings: str,
+) -> Iterator[Server]:
+    monkeypatch.setenv("WEGOVNOW_TILE_URL", tiles.template)
+    for key, value in settings.items():
+        monkeypatch.setenv(key, value)
+    with running_server(tmp_path) as server:
+        yield server
+
+
+def open_map(server: Server, context: Any, problems: list[str]) -> Any:
+    page = context.new_page()
+    watch_console(page, problems)
+    page.goto(server.base_url + "/")
+    wait_until_controlled(page)
+    page.get_by_test_id("nav-map").click()
+    expect(page.locator(".leaflet-tile-loaded").first).to_be_attached(timeout=20_000)
+    return page
+
+
+def cached(page: Any, name: str = "wgn-tiles") -> list[dict[str, Any]]:
+    return page.evaluate(CACHE_ENTRIES, name)  # type: ignore[no-any-return]
+
+
+def first_tile_width(page: Any) -> int:
+    tile = page.locator(".leaflet-tile-loaded").first
+    return page.evaluate("img => img.naturalWidth", tile.element_handle())  # type: ignore[no-any-return]
+
+
+def load_tiles_in_order(page: Any, urls: list[str]) -> None:
+    """Show each tile as the map would, each stored before the next is asked."""
+    for url in urls:
+        page.evaluate(LOAD_IMAGE, url)
+        for _ in range(50):
+            if url in {e["url"] for e in cached(page)}:
+                break
+            page.wait_for_timeout(100)
+        else:
+            raise AssertionError(f"{url} was never stored")
+
+
+def settled(page: Any, bound: Any) -> list[dict[str, Any]]:
+    """The cache once its budget pass has run (it runs after each store)."""
+    for _ in range(50):
+        entries = cached(page)
+        if bound(entries):
+            return entries
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the tile cache never came within its bound: {entries}")
+
+
+def test_tiles_from_another_origin_with_cors_are_kept_with_their_size_and_shown_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any
+) -> None:
+    problems: list[str] = []
+    with (
+        serving_tiles(cors=True) as tiles,
+        app_with_tiles(tmp_path, monkeypatch, tiles) as server,
+    ):
+        server.cli("seed-demo")
+        context = resident_context(browser)
+        page = open_map(server, context, problems)
+        entries = settled(page, lambda e: len(e) > 0)
+        assert {(urlsplit(e["url"]).netloc, e["bytes"]) for e in entries} == {
+            (urlsplit(tiles.origin).netloc, str(len(tiles.body)))
+        }
+        assert "opaque" not in {e["type"] for e in entries}
+
+        tiles.stop()
+        context.set_offline(True)
+        page.reload()
+        expect(page.locator(".leaflet-tile-loaded").first).to_be_attached(
+            timeout=20_000
+        )
+        assert first_tile_width(page) == 1
+    assert problems == []
+
+
+def test_tiles_from_a_server_without_cors_are_shown_but_never_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any
+) -> None:
+    problems: list[str] = []
+    with (
+        serving_tiles(cors=False) as tiles,
+        app_with_tiles(tmp_path, monkeypatch, tiles) as server,
+    ):
+        server.cli("seed-demo")
+        page = open_map(server, resident_context(browser), problems)
+
+        assert first_tile_width(page) == 1
+        assert cached(page) == []
+    assert problems == []
+
+
+def test_staff_save_an_area_with_tiles_from_another_origin_and_see_them_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any
+) -> None:
+    problems: list[str] = []
+    with (
+        serving_tiles(cors=True) as tiles,
+        app_with_tiles(tmp_path, monkeypatch, tiles) as server,
+    ):
+        server.cli("seed-demo")
+        sam = server.create_user("staff", "Sam")
+        context = browser.new_context(viewport=TABLET, locale="en-GB")
+        page = context.new_page()
+        watch_console(page, problems)
+        page.goto(server.base_url + urlsplit(sam["signin_url"]).path)
+        wait_until_controlled(page)
+        page.get_by_test_id("nav-staff").click()
+        page.get_by_test_id("staff-area").select_option(index=1)
+        page.get_by_test_id("take-offline").click()
+        expect(page.get_by_test_id("offline-status")).to_contain_text(
+            "map tiles", timeout=60_000
+        )
+        saved = cached(page, "wgn-tiles-saved")
+        assert saved and {urlsplit(e["url"]).netloc for e in saved} == {
+            urlsplit(tiles.origin).netloc
+        }
+
+        page.evaluate("caches.delete('wgn-tiles')")
+        tiles.stop()
+        context.set_offline(True)
+        page.get_by_test_id("nav-map").click()
+        expect(page.locator(".leaflet-tile-loaded").first).to_be_attached(
+            timeout=20_000
+        )
+    assert problems == []
+
+
+def test_the_oldest_seen_tiles_go_first_when_the_count_bound_is_passed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any
+) -> None:
+    with (
+        serving_tiles(cors=True) as tiles,
+        app_with_tiles(
+            tmp_path, monkeypatch, tiles, WEGOVNOW_TILE_CACHE_MAX_TILES="3"
+        ) as server,
+    ):
+        page = resident_context(browser).new_page()
+        page.goto(server.base_url + "/mine")
+        wait_until_controlled(page)
+        urls = [tiles.url(15, x, 11_000) for x in range(17_000, 17_006)]
+        load_tiles_in_order(page, urls)
+
+        entries = settled(page, lambda e: len(e) <= 3)
+    assert [e["url"] for e in entries] == urls[3:]
+
+
+def test_the_oldest_seen_tiles_go_first_when_the_byte_bound_is_passed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any
+) -> None:
+    with serving_tiles(cors=True, padding=2000) as tiles:
+        # Room for two tiles and a half: the third newest must go.
+        budget = len(tiles.body) * 5 // 2
+        with app_with_tiles(
+            tmp_path, monkeypatch, tiles, WEGOVNOW_TILE_CACHE_MAX_BYTES=str(budget)
+        ) as server:
+            page = resident_context(browser).new_page()
+            page.goto(server.base_url + "/mine")
+            wait_until_controlled(page)
+            urls = [tiles.url(15, x, 11_000) for x in range(17_000, 17_005)]
+            load_tiles_in_order(page, urls)
+
+            entries = settled(page, lambda e: sum(int(x["bytes"]) for x in e) <= budget)
+    assert [e["url"] for e in entries] == urls[3:]
