@@ -19,7 +19,7 @@ class Category(Model):
 
 
 class Department(Model):
-    """A part of the city's administration that works on reports; admins manage the list.
+    """A part of the city's administration that works on reports, from a list admins manage.
 
     A department is retired, never deleted, so the reports that name it stay readable.
     Known shortcoming: reports and categories keep the department as text (its id), with
