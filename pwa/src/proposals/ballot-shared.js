@@ -1,8 +1,7 @@
 // What the ballot, delegation and results screens share: the signed-in
-// member check, the issue and its initiatives as last pulled, a way back.
+// member check, a way back, the screen for an issue not pulled yet.
 import { h } from '../ui/dom.js';
 import { t } from '../i18n/i18n.js';
-import { getRecord, listRecords } from '../sync/records.js';
 
 /** A notice for guests and signed-out people, or null for members. */
 export function membersOnly(user) {
@@ -14,22 +13,6 @@ export function membersOnly(user) {
     ' ',
     h('a', { href: '/signin' }, t('ballot.sign_in')),
   );
-}
-
-export async function issueRecord(id) {
-  return (await getRecord('proposal_issue', id))?.data ?? null;
-}
-
-/** The issue's initiatives in initiative order (the order counts use). */
-export async function issueInitiatives(issue) {
-  const all = await listRecords('proposal_initiative');
-  const byId = new Map(
-    all
-      .filter((record) => record.data?.issue_id === issue.id)
-      .map((record) => [record.id, record.data]),
-  );
-  const order = issue.initiative_ids ?? [...byId.keys()];
-  return order.map((id) => byId.get(id)).filter(Boolean);
 }
 
 export function backToIssue(issueId) {

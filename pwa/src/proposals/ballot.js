@@ -25,13 +25,8 @@ import {
 } from './ballot-draft.js';
 import { ballotBody, describe } from './ballot-view.js';
 import { deadlineNotice, sendStatus } from './ballot-status.js';
-import {
-  backToIssue,
-  issueInitiatives,
-  issueRecord,
-  membersOnly,
-  notSynced,
-} from './ballot-shared.js';
+import { backToIssue, membersOnly, notSynced } from './ballot-shared.js';
+import { getIssue, initiativesOf } from './store.js';
 
 const log = logger('ballot');
 // Re-check the deadline now and then: it can pass while the screen is open.
@@ -45,7 +40,7 @@ async function startingBallot(user, issue, ids) {
 }
 
 async function admittedOf(issue) {
-  return (await issueInitiatives(issue)).filter(
+  return (await initiativesOf(issue)).filter(
     (i) => i.admitted && !i.revoked_at,
   );
 }
@@ -55,7 +50,7 @@ async function admittedOf(issue) {
 function waitForIssue(outlet, id) {
   notSynced(outlet);
   return on(RECORDS_CHANGED, async () => {
-    if (await issueRecord(id)) refresh();
+    if (await getIssue(id)) refresh();
   });
 }
 
@@ -74,7 +69,7 @@ export async function ballotScreen(outlet, { id }) {
     mount(outlet, h('h1', { class: 'screen__title' }, t('ballot.title')), gate);
     return null;
   }
-  let issue = await issueRecord(id);
+  let issue = await getIssue(id);
   if (!issue) return waitForIssue(outlet, id);
   let initiatives = await admittedOf(issue);
   let ballot = await startingBallot(
@@ -173,7 +168,7 @@ export async function ballotScreen(outlet, { id }) {
   // A newer pull may bring the issue's new state or the stored ballot; the
   // person's arrangement on screen stays as it is.
   const reread = async () => {
-    issue = (await issueRecord(id)) ?? issue;
+    issue = (await getIssue(id)) ?? issue;
     const fresh = await admittedOf(issue);
     const ids = fresh.map((i) => i.id).join();
     if (ids !== initiatives.map((i) => i.id).join()) {

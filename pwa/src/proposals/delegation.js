@@ -19,7 +19,8 @@ import {
   searchMembers,
 } from './delegation-data.js';
 import { chainView, currentSetting, queuedView } from './delegation-view.js';
-import { backToIssue, issueRecord, membersOnly } from './ballot-shared.js';
+import { backToIssue, membersOnly } from './ballot-shared.js';
+import { getIssue } from './store.js';
 import { refusalReason } from '../mine/outbox-actions.js';
 
 const log = logger('delegation');
@@ -147,7 +148,7 @@ export async function delegationScreen(outlet) {
     );
     return null;
   }
-  const issue = scope === 'issue' ? await issueRecord(id) : null;
+  const issue = scope === 'issue' ? await getIssue(id) : null;
   let entry = null;
   let error = null;
   let pendingBefore = 0;

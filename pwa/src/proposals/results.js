@@ -6,12 +6,8 @@ import { formatNumber, t } from '../i18n/i18n.js';
 import { on, RECORDS_CHANGED } from '../sync/events.js';
 import { logger } from '../app/log.js';
 import { pairwiseTable } from './results-matrix.js';
-import {
-  backToIssue,
-  issueInitiatives,
-  issueRecord,
-  notSynced,
-} from './ballot-shared.js';
+import { backToIssue, notSynced } from './ballot-shared.js';
+import { getIssue, initiativesOf } from './store.js';
 
 const log = logger('results');
 const STATUS_QUO = 'status_quo';
@@ -144,7 +140,7 @@ function recount(issue) {
 }
 
 async function render(outlet, id) {
-  const issue = await issueRecord(id);
+  const issue = await getIssue(id);
   if (!issue) return notSynced(outlet);
   const head = [
     backToIssue(id),
@@ -158,7 +154,7 @@ async function render(outlet, id) {
     );
     return null;
   }
-  const initiatives = await issueInitiatives(issue);
+  const initiatives = await initiativesOf(issue);
   const names = new Map(initiatives.map((i) => [i.id, i.name]));
   const label = (c) =>
     c === STATUS_QUO ? t('results.status_quo') : (names.get(c) ?? c);
