@@ -7,6 +7,7 @@ Mounted inside the ``proposals`` blueprint, so its routes live under
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -32,6 +33,7 @@ MEMBERS_PAGE = 20
 MEMBERS_PAGE_MAX = 50
 OFFSET_MAX = 10_000
 SEARCH_MAX = 100
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A trustee may carry thousands of voices; the answer names this many and counts all.
 NAMED_DELEGATORS_MAX = 100
 
@@ -63,6 +65,13 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     return min(max(value, low), high)
 
 
+def search_text(raw: str) -> str:
+    """The name part searched for: no control characters (PostgreSQL refuses a NUL
+    in a parameter), at most ``SEARCH_MAX`` characters. Tortoise escapes LIKE's
+    ``%`` and ``_``, so they match themselves."""
+    return CONTROL.sub("", raw).strip()[:SEARCH_MAX]
+
+
 @blueprint.get("/units/<unit_id>/members")
 async def unit_members(unit_id: str) -> Any:
     """Other members of the unit, by name, a page at a time: to choose a trustee.
@@ -79,7 +88,7 @@ async def unit_members(unit_id: str) -> Any:
     query = member_ids_query().exclude(id=caller.user.id)
     # Known shortcoming: SQLite's UPPER() folds ASCII letters only, so on SQLite a
     # search for "γιώργος" misses "Γιώργος"; PostgreSQL folds every script.
-    if search := request.args.get("q", "").strip()[:SEARCH_MAX]:
+    if search := search_text(request.args.get("q", "")):
         query = query.filter(name__icontains=search)
 
     rows = (

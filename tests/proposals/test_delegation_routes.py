@@ -239,3 +239,33 @@ async def test_during_voting_a_member_sees_that_their_own_ballot_counts(
     mine = await chain_now(resident, issue)
 
     assert (mine["participates"], mine["my_voice_reaches"]) == (True, [])
+
+
+async def test_member_search_with_a_nul_character_is_answered_not_a_server_error(
+    app: Quart, resident: Person
+) -> None:
+    # PostgreSQL refuses a NUL in a query parameter; it answered 500.
+    place = await make_place()
+    await make_person(app, "resident", "Otto")
+    path = f"/api/proposals/units/{place.unit.id}/members"
+
+    answer = await resident.get(path, query_string={"q": "Ot\x00to"})
+
+    assert answer.status_code == 200
+    assert [m["name"] for m in (await answer.get_json())["members"]] == ["Otto"]
+
+
+async def test_member_search_treats_like_wildcards_as_plain_characters(
+    app: Quart, resident: Person
+) -> None:
+    place = await make_place()
+    await make_person(app, "resident", "Anna")
+    await make_person(app, "resident", "Car_la 100%")
+    path = f"/api/proposals/units/{place.unit.id}/members"
+
+    found = []
+    for q in ("_", "%"):
+        page = await (await resident.get(path, query_string={"q": q})).get_json()
+        found.append([m["name"] for m in page["members"]])
+
+    assert found == [["Car_la 100%"], ["Car_la 100%"]]
