@@ -113,3 +113,27 @@ def test_quiet_hours_end_within_a_day_and_outside_the_window(now: datetime, star
     if resume is not None:
         assert now < resume <= now + timedelta(hours=25)
         assert quiet_until(resume, start, end, zone) is None
+
+
+def test_a_message_whose_title_alone_is_too_long_is_cut_to_fit() -> None:
+    # Only the body was ever cut: a title over the limit looped for ever, holding
+    # the request (and the event loop) that queued the message.
+    from server.push.events import payload_json
+    from server.push.rules import PAYLOAD_MAX_BYTES
+
+    text = payload_json("Lampione " * 400, "Guasto", "/mine", "report-1", "report:1")
+
+    assert len(text.encode()) <= PAYLOAD_MAX_BYTES
+    assert json.loads(text)["title"].startswith("Lampione")
+
+
+@given(st.text(max_size=3000), st.text(max_size=3000))
+def test_every_message_with_our_own_link_and_tag_is_cut_to_fit(
+    title: str, body: str
+) -> None:
+    from server.push.events import payload_json
+    from server.push.rules import PAYLOAD_MAX_BYTES
+
+    text = payload_json(title, body, "/mine", "report-1", "report:1")
+
+    assert len(text.encode()) <= PAYLOAD_MAX_BYTES
