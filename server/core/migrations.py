@@ -11,7 +11,9 @@ kinds of database meet us there:
 - one made by a build from before migrations existed, which has our tables but no
   migration record: its schema is the one of ``BASELINE``, which is recorded as
   applied, and the later migrations run;
-- one with migration records: the migrations it lacks run, in order.
+- one with migration records: the migrations it lacks run, in order. Records this
+  build does not know (a newer build migrated it, then was rolled back) are named
+  in a warning; the app still starts.
 
 Tortoise 1.1.9's SQLite schema editor splits a migration's SQL at every ``;``, also
 inside a table comment, and model docstrings become table comments: a docstring of a
@@ -75,6 +77,27 @@ async def migrate_schema(
             log.info("database made before migrations: recording %s as applied", BASELINE)
             await executor.migrate([MigrationTarget(APP_LABEL, BASELINE)], fake=True)
         await executor.migrate(progress=report_progress)
+        await warn_of_unknown(executor)
+
+
+async def warn_of_unknown(executor: MigrationExecutor) -> None:
+    """Say plainly when a newer build migrated this database (an upgrade rolled back).
+
+    The app still starts, so that going back to the previous build stays possible;
+    but what the newer migrations changed may break this build's writes.
+    """
+    known = set(executor.loader.graph.nodes)
+    unknown = sorted(
+        key.name
+        for key in await executor.recorder.applied_migrations()
+        if key.app_label == APP_LABEL and key not in known
+    )
+    if unknown:
+        log.warning(
+            "the database was migrated by a newer build (%s, unknown to this one):"
+            " run that build, or restore the backup made before the upgrade",
+            ", ".join(unknown),
+        )
 
 
 def report_progress(event: str, app_label: str, name: str) -> None:

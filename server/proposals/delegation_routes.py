@@ -7,6 +7,7 @@ Mounted inside the ``proposals`` blueprint, so its routes live under
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -32,6 +33,7 @@ MEMBERS_PAGE = 20
 MEMBERS_PAGE_MAX = 50
 OFFSET_MAX = 10_000
 SEARCH_MAX = 100
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A trustee may carry thousands of voices; the answer names this many and counts all.
 NAMED_DELEGATORS_MAX = 100
 
@@ -63,6 +65,13 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     return min(max(value, low), high)
 
 
+def search_text(raw: str) -> str:
+    """The name part searched for: no control characters (PostgreSQL refuses a NUL
+    in a parameter), at most ``SEARCH_MAX`` characters. Tortoise escapes LIKE's
+    ``%`` and ``_``, so they match themselves."""
+    return CONTROL.sub("", raw).strip()[:SEARCH_MAX]
+
+
 @blueprint.get("/units/<unit_id>/members")
 async def unit_members(unit_id: str) -> Any:
     """Other members of the unit, by name, a page at a time: to choose a trustee.
@@ -79,7 +88,7 @@ async def unit_members(unit_id: str) -> Any:
     query = member_ids_query().exclude(id=caller.user.id)
     # Known shortcoming: SQLite's UPPER() folds ASCII letters only, so on SQLite a
     # search for "γιώργος" misses "Γιώργος"; PostgreSQL folds every script.
-    if search := request.args.get("q", "").strip()[:SEARCH_MAX]:
+    if search := search_text(request.args.get("q", "")):
         query = query.filter(name__icontains=search)
 
     rows = (
@@ -135,30 +144,47 @@ async def applicable_rows(place: dict[str, Any]) -> list[Delegation]:
     return await Delegation.filter(condition)
 
 
-async def direct_participants(
-    place: dict[str, Any], eligible: set[str], rows: Iterable[Delegation]
-) -> set[str]:
-    """Who takes part directly, among the members the delegations involve.
+def hides_participation(issue: Issue | None) -> bool:
+    """Whether the chain is shown as if every member without a delegation took part.
 
-    For an issue: the interested members (before voting) or the voters. For a unit
-    or area there is nothing to take part in yet, so everyone who hands their voice
-    to nobody is assumed to take part: the chain shows where a voice would go.
+    For a unit or area there is nothing to take part in yet. During voting LF's
+    ``delegation_chain`` knows only the caller's own participation: telling who
+    else has voted would let anyone learn it by delegating to them.
+    """
+    return issue is None or issue.state == IssueState.VOTING
+
+
+async def direct_participants(
+    place: dict[str, Any], eligible: set[str], rows: Iterable[Delegation], me: str
+) -> set[str]:
+    """Who takes part directly, among ``eligible``, as the caller may know it.
+
+    For an issue before voting: the interested members (public, as LF's support
+    is). Once it closed: the voters (ballots are public then). For a unit or area,
+    and during voting, everyone who hands their voice to nobody is assumed to take
+    part, but for the caller, whose own ballot is theirs to know.
     """
     issue = place["issue"]
+    if not hides_participation(issue):
+        source = Interest if issue.state in BEFORE_VOTING else Ballot
+        found = await source.filter(issue_id=issue.id).values_list(
+            "member_id", flat=True
+        )
+        return {str(m) for m in found} & eligible
+    delegating = {
+        truster
+        for truster, trustee in engine.effective_trustees(
+            as_engine_delegations(rows)
+        ).items()
+        if trustee is not None
+    }
+    assumed = {str(m) for m in eligible - delegating}
     if issue is None:
-        delegating = {
-            truster
-            for truster, trustee in engine.effective_trustees(
-                as_engine_delegations(rows)
-            ).items()
-            if trustee is not None
-        }
-        return eligible - delegating
-    source = Interest if issue.state in BEFORE_VOTING else Ballot
-    found = await source.filter(
-        issue_id=issue.id, member_id__in=list(eligible)
-    ).values_list("member_id", flat=True)
-    return {str(m) for m in found}
+        return assumed
+    assumed.discard(me)
+    if await Ballot.exists(issue_id=issue.id, member_id=me):
+        assumed.add(me)
+    return assumed
 
 
 def own_rows(
@@ -203,7 +229,7 @@ async def my_delegation() -> Any:
     )
     names = {str(i): n for i, n in members.items()}
     eligible = set(names)
-    direct = await direct_participants(place, eligible, rows)
+    direct = await direct_participants(place, eligible, rows, me)
     resolution = engine.resolve(eligible, direct, as_engine_delegations(rows))
 
     here, inherited = own_rows(rows, me, scope, target)
@@ -224,7 +250,7 @@ async def my_delegation() -> Any:
             }
             if inherited
             else None,
-            "assumed_participants": place["issue"] is None,
+            "assumed_participants": hides_participation(place["issue"]),
             "participates": me in resolution.weights,
             "weight": resolution.weights.get(me, 0),
             "my_voice_reaches": [person(m, names) for m in chain],

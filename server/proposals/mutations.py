@@ -412,9 +412,8 @@ async def set_delegation(ctx: MutationContext, args: DelegationArgs) -> Outcome:
         return Outcome("applied", "proposal_delegation", key, 1)  # unchanged
     if existing is not None:
         await existing.delete()
-    # A new row (and id) for each new trustee: the id keys the trustee's notice.
-    # Known shortcoming: the former trustee is not told that a delegation moved
-    # away or ended.
+    # A new row (and id) for each new trustee. Known shortcoming: the former
+    # trustee is not told that a delegation moved away or ended.
     values: dict[str, Any] = {
         "id": uuid.uuid4(),
         "truster_id": truster,

@@ -27,6 +27,7 @@ several app instances run the scheduler.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from datetime import datetime, timezone
@@ -137,20 +138,25 @@ async def issue_params(issue: Issue) -> dict[str, object]:
 async def notify_new_trustee(delegation: Delegation) -> int:
     """Queue a push to the trustee of a delegation that was just made or redirected.
 
-    The caller calls this only for a new delegation (a new row id), which keys the
-    message, so a resent mutation or a repeated request adds nothing.
+    The message is keyed by truster, scope and trustee, not by the delegation row:
+    giving and taking back a delegation a thousand times (one push of mutations)
+    rings the trustee's phone once. Known shortcoming: a delegation given again
+    later is not told again while the first message is kept
+    (``WEGOVNOW_PUSH_KEEP_DAYS``).
     """
     trustee = delegation.trustee_id  # type: ignore[attr-defined]
     if trustee is None:
         return 0
+    pair = f"{delegation.truster_id}|{delegation.scope_key}|{trustee}"  # type: ignore[attr-defined]
+    key = hashlib.sha256(pair.encode()).hexdigest()[:32]
     name, url = await delegation_scope(delegation)
     notice = Notice(
         topic=DELEGATION_TOPIC,
-        event_key=f"delegation:{delegation.id}",
+        event_key=f"delegation:{key}",
         title_key="push.proposal.delegation.title",
         body_key=f"push.proposal.delegation.{delegation.scope}.body",
         url=url,
-        tag=f"delegation-{delegation.id}",
+        tag=f"delegation-{key}",
         params={"name": name},
     )
     # The truster's name stays out of the payload: it shows on the lock screen.

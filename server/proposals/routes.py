@@ -22,12 +22,13 @@ from server.core.errors import ApiError, BadRequest, Conflict, Forbidden, NotFou
 from server.core.validation import invalid_request
 from server.proposals import delegation_routes, structure
 from server.proposals.access import member_ids
-from server.proposals.counting import resolve_for
+from server.proposals import delegation as engine
+from server.proposals.counting import as_engine_delegations, stored_delegations
 from server.proposals.lifecycle import OPEN_STATES, IssueState
 from server.proposals.models import (
+    Area,
     Ballot,
     Initiative,
-    Interest,
     Issue,
 )
 from server.proposals.views import initiative_json, issue_json
@@ -297,25 +298,18 @@ async def delegation_view(issue_id: str) -> Any:
     """Whose voice the caller carries, and whom the caller's voice reaches, on this issue.
 
     Before voting the direct participants are the interested members, as LF counts
-    support; from voting on they are the voters.
+    support; once the issue closed they are the voters. During voting the chain is
+    shown as if everyone without a delegation took part, but for the caller.
     """
     caller = require_caller()
     issue = await load_issue(issue_id)
-    members = await member_ids()
-    if issue.state in (
-        IssueState.ADMISSION,
-        IssueState.DISCUSSION,
-        IssueState.VERIFICATION,
-    ):
-        direct = await Interest.filter(issue_id=issue.id).values_list(
-            "member_id", flat=True
-        )
-    else:
-        direct = await Ballot.filter(issue_id=issue.id).values_list(
-            "member_id", flat=True
-        )
-    resolution = await resolve_for(issue, members, direct)
     me = str(caller.user.id)
+    members = {str(m) for m in await member_ids()}
+    rows = await stored_delegations(issue, await Area.get(id=issue.area_id))  # type: ignore[attr-defined]
+    # During voting only the caller's own ballot is known (see hides_participation).
+    place = {"issue": issue}
+    direct = await delegation_routes.direct_participants(place, members, rows, me)
+    resolution = engine.resolve(members, direct, as_engine_delegations(rows))
     chain = resolution.chain(me)
     carried = resolution.delegators_of(me)
     names = (

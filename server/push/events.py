@@ -34,7 +34,13 @@ def payload_json(title: str, body: str, url: str, tag: str, event: str) -> str:
     message = {"v": 1, "id": event, "title": title, "body": body, "url": url, "tag": tag}
     text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
     while len(text.encode()) > PAYLOAD_MAX_BYTES:
-        message["body"] = message["body"][: len(message["body"]) // 2] + "…"
+        # The body goes first; the title only once the body is down to "…". A
+        # message that still does not fit (url and tag are ours) is refused by
+        # the sender as too large.
+        field = "body" if len(message["body"]) > 1 else "title"
+        if len(message[field]) <= 1:
+            break
+        message[field] = message[field][: (len(message[field]) - 1) // 2] + "…"
         text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
     return text
 

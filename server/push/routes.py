@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field
 from quart import Blueprint, Response, current_app, jsonify
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from server.accounts.auth import require_caller
@@ -32,7 +33,7 @@ from server.settings import Settings
 blueprint = Blueprint("push", __name__)
 log = logging.getLogger("server.push")
 
-CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
 
 class QuietHours(BaseModel):
@@ -104,6 +105,11 @@ async def set_preferences() -> Any:
     start = end = None
     if body.quiet_hours is not None:
         start, end = minutes(body.quiet_hours.start), minutes(body.quiet_hours.end)
+        if start == end:
+            # They would hold nothing (rules.quiet_until) yet show as set.
+            raise BadRequest(
+                "push.quiet_hours_empty", {"value": body.quiet_hours.start}
+            )
     values = {"quiet_start": start, "quiet_end": end, "timezone": body.timezone}
     resume = quiet_until(datetime.now(UTC), start, end, body.timezone)
     async with in_transaction():
@@ -114,7 +120,12 @@ async def set_preferences() -> Any:
             caller.user.id, PushPreference
         )
         if not await PushPreference.filter(user_id=key).update(**values):
-            await PushPreference.create(user_id=caller.user.id, **values)
+            try:
+                async with in_transaction():  # a savepoint: PostgreSQL goes on after it
+                    await PushPreference.create(user_id=caller.user.id, **values)
+            except IntegrityError:
+                # Another device of the person made the row a moment ago.
+                await PushPreference.filter(user_id=key).update(**values)
         preference = await PushPreference.get(user_id=caller.user.id)
         moved = await reschedule_for_quiet_hours(caller.user.id, resume)
     if moved:
@@ -124,7 +135,7 @@ async def set_preferences() -> Any:
 
 
 def minutes(clock: str) -> int:
-    found = CLOCK.match(clock)
+    found = CLOCK.fullmatch(clock)
     if found is None:
         raise BadRequest("push.bad_quiet_hours", {"value": clock[:5]})
     return int(found.group(1)) * 60 + int(found.group(2))

@@ -83,11 +83,37 @@ def address_allowed(address: str, allow_loopback: bool) -> bool:
         ip = ipaddress.ip_address(address.split("%")[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_loopback:  # ::1, inside ::/96 below
+            return allow_loopback
+        if any(ip in net for net in NEVER_CALLED_V6):
+            return False
+        embedded = embedded_ipv4(ip)
+        if embedded is not None:
+            ip = embedded
     if allow_loopback and ip.is_loopback:
         return True
     return ip.is_global and not ip.is_multicast
+
+
+# Local-use NAT64 and the deprecated IPv4-compatible form: never a push service.
+NEVER_CALLED_V6 = (
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+    ipaddress.IPv6Network("::/96"),
+)
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one leads to: mapped, NAT64 (a DNS64 resolver
+    answers so for a public IPv4 host on an IPv6-only machine), 6to4 or Teredo."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip in NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    return ip.teredo[1] if ip.teredo is not None else None
 
 
 @dataclass(frozen=True)

@@ -151,9 +151,14 @@ async def apply_one(
 ) -> MutationResult:
     """Apply one mutation in its own savepoint; its result is stored with the batch."""
     refused_args: dict[str, Any] | None = None
+    nul_at = nul_field(mutation)
+    if nul_at is not None:
+        mutation = without_nul(mutation)
     spec = MUTATIONS.get(mutation.name)
     deferred = spec is not None and spec.deferred
     try:
+        if nul_at is not None:
+            raise Rejected("args.invalid", {"field": nul_at, "reason": NUL_REASON})
         if not deferred:
             await batch.flush_inserts()  # this one may read what earlier ones queued
         async with in_transaction() if not deferred else no_savepoint():
@@ -208,6 +213,55 @@ async def apply_one(
         )
     )
     return result
+
+
+# PostgreSQL stores no NUL character in text or JSON: one in a mutation would fail
+# the whole push at every retry and stop the device's queue for good. It is
+# refused like any invalid argument, on SQLite too, so both behave alike.
+NUL = "\x00"
+NUL_REASON = "contains a NUL character (U+0000)"
+
+
+def nul_field(mutation: Mutation) -> str | None:
+    """The dotted path of the first argument holding a NUL, "name" for the name."""
+    if NUL in mutation.name:
+        return "name"
+    return nul_path(mutation.args, [])
+
+
+def nul_path(value: Any, path: list[str]) -> str | None:
+    if isinstance(value, str):
+        return ".".join(path) or "args" if NUL in value else None
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and NUL in key:
+            return ".".join([*path, key.replace(NUL, "")]) or "args"
+        found = nul_path(item, [*path, str(key)])
+        if found is not None:
+            return found
+    return None
+
+
+def scrub(value: Any) -> Any:
+    """``value`` with every NUL replaced by U+FFFD, so that it can be stored."""
+    if isinstance(value, str):
+        return value.replace(NUL, "\ufffd")
+    if isinstance(value, dict):
+        return {scrub(k): scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    return value
+
+
+def without_nul(mutation: Mutation) -> Mutation:
+    return mutation.model_copy(
+        update={"name": scrub(mutation.name), "args": scrub(mutation.args)}
+    )
 
 
 async def run_handler(

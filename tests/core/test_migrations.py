@@ -176,3 +176,24 @@ def migration_files() -> list[Any]:
 
     folder = Path(server.migrations.__file__).parent
     return sorted(p for p in folder.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+async def test_a_database_migrated_by_a_newer_build_is_named_in_a_warning_at_start(
+    database_url: str, caplog: Any
+) -> None:
+    # An operator going back to an older build after an upgrade: the schema may
+    # hold what this build does not know. It starts, but says so plainly.
+    await fresh(database_url)
+    context = await open_database(database_url)
+    connection = context.connections.get(connection_name(database_url))
+    await connection.execute_query(
+        "INSERT INTO tortoise_migrations (app, name, applied_at)"
+        " VALUES ('models', '0999_from_a_newer_build', CURRENT_TIMESTAMP)"
+    )
+    await context.close_connections()
+
+    with caplog.at_level("WARNING", logger="server"):
+        context = await open_database(database_url)
+        await context.close_connections()
+
+    assert "0999_from_a_newer_build" in caplog.text

@@ -10,6 +10,7 @@ from quart import Quart
 
 from tests.conftest import Person, make_person
 from tests.proposals.builders import act, make_guest, make_place, propose
+from tests.proposals.test_voting import in_voting
 
 
 async def error_code(answer: Any) -> str:
@@ -167,3 +168,104 @@ async def test_issue_delegation_reaches_an_interested_trustee(
 
     assert (theirs["participates"], theirs["weight"]) == (True, 2)
     assert theirs["i_represent"] == [{"id": str(resident.user.id), "name": "Rita"}]
+
+
+async def chain_now(person: Person, issue: str) -> dict[str, Any]:
+    answer = await person.get(f"/api/proposals/delegations?scope=issue&id={issue}")
+    return await answer.get_json()  # type: ignore[no-any-return]
+
+
+async def cast(person: Person, issue: str, initiative: str) -> None:
+    result = await act(
+        person, "proposal.ballot.cast", {"issue_id": issue, "grades": {initiative: 1}}
+    )
+    assert result["status"] == "applied", result
+
+
+async def test_during_voting_a_chain_does_not_tell_whether_the_trustee_has_voted(
+    resident: Person, other_resident: Person
+) -> None:
+    # LF's delegation_chain knows only the caller's own participation once voting
+    # starts: otherwise delegating to anyone would tell whether they voted yet.
+    place = await make_place()
+    issue, (initiative,), _ = await in_voting(place, [other_resident], ["Trams"])
+    await delegate(resident, "issue", issue, other_resident.user.id)
+
+    before = await chain_now(resident, issue)
+    await cast(other_resident, issue, initiative)
+    after = await chain_now(resident, issue)
+
+    assert before == after
+
+
+async def test_during_voting_a_trustee_does_not_learn_which_delegators_have_voted(
+    resident: Person, other_resident: Person
+) -> None:
+    place = await make_place()
+    issue, (initiative,), _ = await in_voting(place, [other_resident], ["Trams"])
+    await delegate(resident, "issue", issue, other_resident.user.id)
+    await cast(other_resident, issue, initiative)
+
+    before = await chain_now(other_resident, issue)
+    await cast(resident, issue, initiative)
+    after = await chain_now(other_resident, issue)
+
+    assert before == after
+
+
+async def test_during_voting_the_issue_delegation_view_does_not_tell_who_voted(
+    resident: Person, other_resident: Person
+) -> None:
+    place = await make_place()
+    issue, (initiative,), _ = await in_voting(place, [other_resident], ["Trams"])
+    await delegate(resident, "issue", issue, other_resident.user.id)
+    path = f"/api/proposals/issues/{issue}/delegation"
+
+    before = await (await resident.get(path)).get_json()
+    await cast(other_resident, issue, initiative)
+    after = await (await resident.get(path)).get_json()
+
+    assert before == after
+
+
+async def test_during_voting_a_member_sees_that_their_own_ballot_counts(
+    resident: Person, other_resident: Person
+) -> None:
+    place = await make_place()
+    issue, (initiative,), _ = await in_voting(place, [other_resident], ["Trams"])
+    await delegate(resident, "issue", issue, other_resident.user.id)
+    await cast(resident, issue, initiative)
+
+    mine = await chain_now(resident, issue)
+
+    assert (mine["participates"], mine["my_voice_reaches"]) == (True, [])
+
+
+async def test_member_search_with_a_nul_character_is_answered_not_a_server_error(
+    app: Quart, resident: Person
+) -> None:
+    # PostgreSQL refuses a NUL in a query parameter; it answered 500.
+    place = await make_place()
+    await make_person(app, "resident", "Otto")
+    path = f"/api/proposals/units/{place.unit.id}/members"
+
+    answer = await resident.get(path, query_string={"q": "Ot\x00to"})
+
+    assert answer.status_code == 200
+    assert [m["name"] for m in (await answer.get_json())["members"]] == ["Otto"]
+
+
+async def test_member_search_treats_like_wildcards_as_plain_characters(
+    app: Quart, resident: Person
+) -> None:
+    place = await make_place()
+    await make_person(app, "resident", "Anna")
+    await make_person(app, "resident", "Car_la 100%")
+    path = f"/api/proposals/units/{place.unit.id}/members"
+
+    found = []
+    for q in ("_", "%"):
+        page = await (await resident.get(path, query_string={"q": q})).get_json()
+        found.append([m["name"] for m in page["members"]])
+
+    assert found == [["Car_la 100%"], ["Car_la 100%"]]

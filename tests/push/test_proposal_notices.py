@@ -294,6 +294,25 @@ async def test_redirecting_a_delegation_tells_the_new_trustee(
     )
 
 
+async def test_giving_and_taking_back_a_delegation_again_and_again_tells_the_trustee_once(
+    app: Quart, resident: Person, other_resident: Person, receiver: Receiver
+) -> None:
+    # Each new delegation used to key a new message: one push of 1,000 mutations
+    # could make a trustee's phone ring 500 times.
+    await subscribe(other_resident, receiver)
+    place = await make_place()
+    given = delegation_args(place, other_resident)
+    taken_back = {**given, "active": False}
+    batch = [
+        mutation(seq, "proposal.delegation.set", given if seq % 2 else taken_back)
+        for seq in range(1, 21)
+    ]
+
+    await push(resident, "client-rita-0001", batch)
+
+    assert await PushMessage.all().count() == 1
+
+
 # Helpers ---------------------------------------------------------------------------
 
 

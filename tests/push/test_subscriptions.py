@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -153,6 +154,36 @@ async def test_quiet_hours_must_be_clock_times(app: Quart, resident: Person) -> 
     response = await resident.put("/api/push/preferences", json={"quiet_hours": {"start": "25:00", "end": "07:00"}})
 
     assert (await response.get_json())["error"]["code"] == "push.bad_quiet_hours"
+
+
+async def test_quiet_hours_that_start_when_they_end_are_refused(app: Quart, resident: Person) -> None:
+    # Equal bounds hold nothing; stored, they showed as quiet hours "22:00 to 22:00".
+    body = {"quiet_hours": {"start": "22:00", "end": "22:00"}, "timezone": "UTC"}
+
+    response = await resident.put("/api/push/preferences", json=body)
+
+    assert response.status_code == 400
+    assert (await response.get_json())["error"]["code"] == "push.quiet_hours_empty"
+
+
+async def test_quiet_hours_take_only_ascii_digits(app: Quart, resident: Person) -> None:
+    body = {"quiet_hours": {"start": "1\u0669:00", "end": "07:00"}, "timezone": "UTC"}
+
+    response = await resident.put("/api/push/preferences", json=body)
+
+    assert (await response.get_json())["error"]["code"] == "push.bad_quiet_hours"
+
+
+async def test_two_devices_setting_preferences_for_the_first_time_at_once_both_succeed(
+    app: Quart, resident: Person
+) -> None:
+    body = {"quiet_hours": {"start": "22:00", "end": "07:00"}, "timezone": "Europe/Rome"}
+
+    answers = await asyncio.gather(
+        *[resident.put("/api/push/preferences", json=body) for _ in range(5)]
+    )
+
+    assert [a.status_code for a in answers] == [200] * 5
 
 
 async def test_the_public_key_is_served_for_push_manager_subscribe(app: Quart) -> None:

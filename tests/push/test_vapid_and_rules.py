@@ -113,3 +113,55 @@ def test_quiet_hours_end_within_a_day_and_outside_the_window(now: datetime, star
     if resume is not None:
         assert now < resume <= now + timedelta(hours=25)
         assert quiet_until(resume, start, end, zone) is None
+
+
+def test_a_message_whose_title_alone_is_too_long_is_cut_to_fit() -> None:
+    # Only the body was ever cut: a title over the limit looped for ever, holding
+    # the request (and the event loop) that queued the message.
+    from server.push.events import payload_json
+    from server.push.rules import PAYLOAD_MAX_BYTES
+
+    text = payload_json("Lampione " * 400, "Guasto", "/mine", "report-1", "report:1")
+
+    assert len(text.encode()) <= PAYLOAD_MAX_BYTES
+    assert json.loads(text)["title"].startswith("Lampione")
+
+
+@given(st.text(max_size=3000), st.text(max_size=3000))
+def test_every_message_with_our_own_link_and_tag_is_cut_to_fit(
+    title: str, body: str
+) -> None:
+    from server.push.events import payload_json
+    from server.push.rules import PAYLOAD_MAX_BYTES
+
+    text = payload_json(title, body, "/mine", "report-1", "report:1")
+
+    assert len(text.encode()) <= PAYLOAD_MAX_BYTES
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254, the cloud metadata service
+        "64:ff9b:1::a00:1",  # local-use NAT64 of 10.0.0.1
+        "2002:a00:1::1",  # 6to4 of 10.0.0.1
+        "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo, client 10.0.0.1
+        "::127.0.0.1",  # IPv4-compatible loopback
+    ],
+)
+def test_an_ipv6_address_carrying_a_private_ipv4_address_is_never_called(
+    address: str,
+) -> None:
+    # On an IPv6-only host with a NAT64 gateway these reach the private network.
+    assert address_allowed(address, allow_loopback=False) is False
+
+
+def test_ipv6_loopback_is_called_only_when_the_setting_allows_it() -> None:
+    allowed = [address_allowed("::1", allow_loopback=flag) for flag in (False, True)]
+
+    assert allowed == [False, True]
+
+
+def test_a_public_ipv4_host_reached_through_nat64_may_be_called() -> None:
+    # A DNS64 resolver on an IPv6-only host answers so for a push service.
+    assert address_allowed("64:ff9b::8efa:b44e", allow_loopback=False) is True

@@ -45,3 +45,33 @@ async def test_order_follows_the_server_whatever_the_device_clocks_say(resident:
     assert listed == [behind["id"], ahead["id"]]  # newest arrival first
     assert records[ahead["id"]]["observed_at_implausible"] is True
     assert records[behind["id"]]["observed_at_implausible"] is False
+
+
+async def test_a_nul_character_in_a_mutation_rejects_that_mutation_and_the_queue_goes_on(
+    resident: Person,
+) -> None:
+    # PostgreSQL stores no NUL in text or JSON: unchecked, the whole push failed
+    # with 500 at every retry and the device's queue never moved again.
+    batch = [
+        mutation(1, "report.create", new_report_args(description="Lamp\x00out")),
+        mutation(2, "report.create", new_report_args()),
+    ]
+
+    answer = await push(resident, "client-rita-0001", batch)
+
+    assert [(r["status"], r["code"]) for r in answer["results"]] == [
+        ("rejected", "args.invalid"),
+        ("applied", "ok"),
+    ]
+    assert answer["results"][0]["params"]["field"] == "description"
+
+
+async def test_a_nul_character_in_a_mutation_name_is_answered_not_a_server_error(
+    resident: Person,
+) -> None:
+    answer = await push(
+        resident, "client-rita-0001", [mutation(1, "report\x00create", new_report_args())]
+    )
+
+    assert answer["results"][0]["status"] == "rejected"
+    assert answer["last_seq"] == 1

@@ -7,7 +7,7 @@
 // push.quiet, push.quiet_from, push.quiet_to, push.save, push.saved.
 import { h, mount } from '../ui/dom.js';
 import { t } from '../i18n/i18n.js';
-import { requestJson } from '../api/http.js';
+import { HttpError, requestJson } from '../api/http.js';
 import {
   disableNotifications,
   enableNotifications,
@@ -106,10 +106,18 @@ export async function pushSettingsScreen(outlet) {
       onsubmit: async (event) => {
         event.preventDefault();
         const chosen = readForm(form);
-        await requestJson('/api/push/preferences', {
-          method: 'PUT',
-          body: chosen.preferences,
-        });
+        try {
+          await requestJson('/api/push/preferences', {
+            method: 'PUT',
+            body: chosen.preferences,
+          });
+        } catch (error) {
+          // A refused setting (quiet hours that end when they start) says why,
+          // in the person's language, from the server's message.
+          if (!(error instanceof HttpError)) throw error;
+          status.textContent = error.message;
+          return;
+        }
         const saved = device
           ? await saveSubscription({ topics: chosen.topics })
           : await enableNotifications({ topics: chosen.topics });
