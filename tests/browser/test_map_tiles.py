@@ -28,14 +28,17 @@ pytestmark = pytest.mark.browser
 CACHE_ENTRIES = """async (name) => {
   const cache = await caches.open(name);
   const keys = await cache.keys();
-  return Promise.all(keys.map(async (key) => {
+  // The worker may evict a tile between keys() and match(): skip those.
+  const entries = await Promise.all(keys.map(async (key) => {
     const response = await cache.match(key);
+    if (!response) return null;
     return {
       url: key.url,
       type: response.type,
       bytes: response.headers.get('x-wgn-bytes'),
     };
   }));
+  return entries.filter(Boolean);
 }"""
 
 LOAD_IMAGE = """(src) => new Promise((resolve, reject) => {
