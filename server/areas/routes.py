@@ -11,6 +11,7 @@ from server.accounts.auth import Caller, require_caller
 from server.areas.geometry import AreaIndex, GeometryError, outlines_from_geojson
 from server.areas.models import MapArea
 from server.core.errors import BadRequest, Forbidden, NotFound, PayloadTooLarge
+from server.core.validation import refuse_nul
 from server.reports.models import Report
 from server.syncing.changelog import record_change
 from server.syncing.registry import renderer
@@ -54,6 +55,7 @@ async def load_areas() -> Any:
         collection = json.loads(raw)
     except ValueError:
         raise BadRequest("areas.not_a_feature_collection")
+    refuse_nul(collection)
     name_property = request.args.get("name_property", "name")
     code_property = request.args.get("code_property") or None
     try:

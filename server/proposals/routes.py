@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 from server.accounts.auth import caller_or_none, require_caller
 from server.accounts.models import User
 from server.core.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound
-from server.core.validation import invalid_request
+from server.core.validation import invalid_request, refuse_nul
 from server.proposals import delegation_routes, structure
 from server.proposals.access import member_ids
 from server.proposals import delegation as engine
@@ -99,6 +99,7 @@ async def body_json() -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise BadRequest("request.invalid", {"count": 1})
+    refuse_nul(data)
     return data
 
 

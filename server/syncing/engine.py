@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from server.accounts.auth import Caller
 from server.core.errors import BadRequest, Forbidden, UpgradeRequired
 from server.core.i18n import Catalog
+from server.core.validation import NUL, nul_path
 from server.settings import Settings
 from server.syncing.changelog import PendingChange, collecting_changes, write_changes
 from server.syncing.models import ChangeLog, StoredResult, SyncClient, SyncWatermark
@@ -218,7 +219,6 @@ async def apply_one(
 # PostgreSQL stores no NUL character in text or JSON: one in a mutation would fail
 # the whole push at every retry and stop the device's queue for good. It is
 # refused like any invalid argument, on SQLite too, so both behave alike.
-NUL = "\x00"
 NUL_REASON = "contains a NUL character (U+0000)"
 
 
@@ -227,24 +227,6 @@ def nul_field(mutation: Mutation) -> str | None:
     if NUL in mutation.name:
         return "name"
     return nul_path(mutation.args, [])
-
-
-def nul_path(value: Any, path: list[str]) -> str | None:
-    if isinstance(value, str):
-        return ".".join(path) or "args" if NUL in value else None
-    if isinstance(value, dict):
-        items = list(value.items())
-    elif isinstance(value, list):
-        items = list(enumerate(value))
-    else:
-        return None
-    for key, item in items:
-        if isinstance(key, str) and NUL in key:
-            return ".".join([*path, key.replace(NUL, "")]) or "args"
-        found = nul_path(item, [*path, str(key)])
-        if found is not None:
-            return found
-    return None
 
 
 def scrub(value: Any) -> Any:

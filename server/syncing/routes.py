@@ -16,7 +16,7 @@ blueprint = Blueprint("sync", __name__)
 @blueprint.post("/api/sync/push")
 async def push() -> Any:
     caller = require_caller()
-    body = await parse_body(PushRequest)
+    body = await parse_body(PushRequest, allow_nul=True)
     answer = await engine.push(
         caller, body, current_app.config["SETTINGS"], current_app.config["CATALOG"], g.lang
     )

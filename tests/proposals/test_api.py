@@ -279,3 +279,24 @@ async def test_the_area_quorum_rises_the_issue_quorum_of_a_busy_area(
     shown = await (await resident.get(f"/api/proposals/issues/{second}")).get_json()
 
     assert shown["quorum"]["issue"] > 1
+
+
+async def test_a_nul_character_in_an_initiative_is_answered_400_and_nothing_is_stored(
+    resident: Person,
+) -> None:
+    # PostgreSQL stores no NUL in text; unchecked, this answered 500 there.
+    place = await make_place()
+
+    answer = await resident.post(
+        "/api/proposals/initiatives",
+        json={
+            "area_id": str(place.area.id),
+            "policy_id": str(place.policy.id),
+            "name": "Trees\u0000",
+            "content": "Plant trees",
+        },
+    )
+
+    assert answer.status_code == 400
+    assert (await answer.get_json())["error"]["details"][0]["loc"] == ["name"]
+    assert await Issue.all().count() == 0
