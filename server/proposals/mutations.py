@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -113,7 +113,8 @@ class DelegationArgs(Args):
 
 class BallotArgs(Args):
     issue_id: uuid.UUID
-    grades: dict[uuid.UUID, int] = Field(max_length=500)
+    # Strict: a JSON true or "2" is a client's bug, not a grade.
+    grades: dict[uuid.UUID, StrictInt] = Field(max_length=500)
 
 
 async def bump_issue(issue: Issue, only_in: IssueState | None = None) -> Outcome:

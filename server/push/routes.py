@@ -4,7 +4,7 @@ import logging
 import re
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field
 from quart import Blueprint, Response, current_app, jsonify
@@ -34,6 +34,9 @@ blueprint = Blueprint("push", __name__)
 log = logging.getLogger("server.push")
 
 CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+
+# Empty where the machine has no time zone database: ZoneInfo alone then decides.
+IANA_ZONES = frozenset(available_timezones()) - {"localtime", "Factory"}
 
 
 class QuietHours(BaseModel):
@@ -100,6 +103,10 @@ async def set_preferences() -> Any:
     body = await parse_body(PreferencesIn)
     try:
         ZoneInfo(body.timezone)
+        # ZoneInfo also opens files such as "localtime" and "Factory", which are no
+        # place a person lives in; only IANA's names are.
+        if IANA_ZONES and body.timezone not in IANA_ZONES and body.timezone != "UTC":
+            raise ValueError(body.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise BadRequest("push.bad_timezone", {"timezone": body.timezone[:64]}) from None
     start = end = None

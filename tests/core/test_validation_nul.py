@@ -8,7 +8,7 @@ from tests.conftest import Person
 async def test_a_nul_character_in_a_push_preference_is_answered_400(resident: Person) -> None:
     answer = await resident.put(
         "/api/push/preferences",
-        json={"quiet_start": 1320, "quiet_end": 420, "timezone": "Europe/Rome\u0000"},
+        json={"quiet_hours": {"start": "22:00", "end": "07:00"}, "timezone": "Europe/Rome\u0000"},
     )
 
     assert answer.status_code == 400

@@ -236,3 +236,18 @@ async def test_member_sees_who_votes_for_them_and_whose_voice_they_carry(
     assert mine["represented_by"]["name"] == "Rita"
     assert sorted(m["name"] for m in theirs["i_represent"]) == ["Otto", "Sam"]
     assert theirs["weight"] == 3
+
+
+async def test_a_ballot_graded_with_true_or_a_string_is_refused(resident: Person) -> None:
+    place = await make_place()
+    issue, (initiative,), _ = await in_voting(place, [resident], ["Bike lanes"])
+
+    answers = [
+        await resident.put(
+            f"/api/proposals/issues/{issue}/ballot", json={"grades": {initiative: grade}}
+        )
+        for grade in (True, "2")
+    ]
+
+    assert [answer.status_code for answer in answers] == [400, 400]
+    assert await Ballot.filter(issue_id=issue).count() == 0

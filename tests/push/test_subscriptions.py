@@ -196,3 +196,12 @@ async def test_the_key_answer_lists_the_proposal_topics_a_device_may_choose(app:
     answer = await (await app.test_client().get("/api/push/key")).get_json()
 
     assert {"followed_issues", "delegations"} <= set(answer["topics"])
+
+
+async def test_a_time_zone_that_is_no_place_is_refused(app: Quart, resident: Person) -> None:
+    # ZoneInfo opens "localtime" (the server's own zone) and "Factory" too.
+    body = {"quiet_hours": {"start": "22:00", "end": "07:00"}, "timezone": "localtime"}
+
+    response = await resident.put("/api/push/preferences", json=body)
+
+    assert (await response.get_json())["error"]["code"] == "push.bad_timezone"
