@@ -100,6 +100,21 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
+def data_dir_problem(data_dir: Path) -> str | None:
+    """Say why the app cannot keep its data in ``data_dir``, or None when it can."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".write-check"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        return (
+            f"WEGOVNOW_DATA_DIR={data_dir} cannot be written ({error.strerror}): "
+            "the database, photos and push keys live there; give the app a folder it may write"
+        )
+    return None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
@@ -108,7 +123,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    if problem := vapid_problem(settings):
+    if problem := vapid_problem(settings) or data_dir_problem(settings.data_dir):
         print(problem, file=sys.stderr)
         return 2
     config = Config()
