@@ -33,7 +33,7 @@ async function buildStyles() {
   const result = await build({
     ...common,
     entryPoints: {
-      app: 'src/styles/app.css',
+      app: 'src/styles/index.css',
       leaflet: 'node_modules/leaflet/dist/leaflet.css',
     },
     outdir: join(dist, 'assets'),
@@ -44,7 +44,7 @@ async function buildStyles() {
     absWorkingDir: root,
   });
   return {
-    app: outputFor(result.metafile, 'src/styles/app.css'),
+    app: outputFor(result.metafile, 'src/styles/index.css'),
     leaflet: outputFor(
       result.metafile,
       'node_modules/leaflet/dist/leaflet.css',
