@@ -87,5 +87,19 @@ def test_translations_keep_the_english_placeholders(lang: str) -> None:
     assert wrong == {}
 
 
+PLURAL = re.compile(r"\.(zero|one|two|few|many|other)$")
+
+
 def test_every_key_the_app_asks_for_is_in_english() -> None:
-    assert keys_used_in_source() - set(messages("en")) == set()
+    english = set(messages("en"))
+    # A message in plural forms is asked for by its key without the form.
+    english |= {PLURAL.sub("", key) for key in english}
+
+    assert keys_used_in_source() - english == set()
+
+
+def test_every_message_in_plural_forms_has_an_other_form() -> None:
+    english = messages("en")
+    plural = {PLURAL.sub("", key) for key in english if PLURAL.search(key)}
+
+    assert sorted(k for k in plural if f"{k}.other" not in english) == []

@@ -68,6 +68,20 @@ def test_the_state_filter_leaves_only_matching_pins(
     expect(page.get_by_test_id("map-pin")).to_have_count(0)
 
 
+def test_one_report_is_counted_in_the_singular_and_several_in_the_plural(
+    server: Server, browser: Any
+) -> None:
+    server.cli("seed-demo")
+    page = open_map(server, browser, [])
+
+    page.get_by_test_id("map-category").select_option("pothole")
+    expect(page.get_by_test_id("map-count")).to_have_text("1 report shown")
+    page.get_by_test_id("language").select_option("it")
+    expect(page.get_by_test_id("map-count")).to_have_text("1 segnalazione visibile")
+    page.get_by_test_id("map-category").select_option("")
+    expect(page.get_by_test_id("map-count")).to_have_text("3 segnalazioni visibili")
+
+
 def test_tiles_seen_online_are_cached_with_their_size_and_shown_offline(
     tiled_server: Server, browser: Any
 ) -> None:

@@ -1,4 +1,5 @@
-// Strings come from /locales/<lang>.json, flat keys with {named} placeholders.
+// Strings come from /locales/<lang>.json, flat keys with {named} placeholders
+// and, where a count changes the words, plural forms (see `t`).
 // English is loaded too, as the fallback for any key a translation misses.
 import { logger } from '../app/log.js';
 import { setLanguage } from '../api/http.js';
@@ -63,9 +64,36 @@ export function onLanguageChange(listener) {
   return () => listeners.delete(listener);
 }
 
-/** Translate `key`, filling {placeholders} from `params`. */
+const pluralRules = new Map();
+
+// The CLDR category ("one", "other", ...) of a count, which may come already
+// formatted ("1.234"): counts are whole numbers, so its digits are the number.
+function pluralCategory(count) {
+  const n =
+    typeof count === 'number'
+      ? count
+      : Number(String(count).replace(/\D/g, ''));
+  if (!Number.isFinite(n) || String(count).trim() === '') return 'other';
+  if (!pluralRules.has(lang)) pluralRules.set(lang, new Intl.PluralRules(lang));
+  return pluralRules.get(lang).select(n);
+}
+
+function lookup(table, keys) {
+  for (const key of keys) if (key in table) return table[key];
+  return undefined;
+}
+
+/**
+ * Translate `key`, filling {placeholders} from `params`. With a `count`, a
+ * message may come in plural forms, `key.one` and `key.other` (CLDR's
+ * categories for the language), chosen by the count.
+ */
 export function t(key, params = {}) {
-  const template = messages[key] ?? fallback[key] ?? key;
+  const keys =
+    'count' in params
+      ? [`${key}.${pluralCategory(params.count)}`, `${key}.other`, key]
+      : [key];
+  const template = lookup(messages, keys) ?? lookup(fallback, keys) ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name) =>
     name in params ? String(params[name]) : whole,
   );
