@@ -321,11 +321,36 @@ def test_demo_proposals_fit_a_320_px_phone_without_scrolling_sideways(
     wide: dict[str, int] = {}
 
     for step in ("area-link", "issue-link", "initiative-link"):
+        page.evaluate("document.querySelector('main h1').dataset.left = 'yes'")
         page.get_by_test_id(step).first.click()
-        page.locator("main h1").wait_for()
+        page.locator("main h1:not([data-left])").wait_for()
         settled(page)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 320:
             wide[step] = width
 
     assert wide == {}
+
+
+def test_a_guest_reading_the_demo_never_sees_null_or_undefined_written_out(
+    server: Server, browser: Any
+) -> None:
+    # Guests get no suggestion form: the screen once appended that missing form
+    # with the DOM's own append(), which writes null as the word "null".
+    server.cli("seed-demo")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server.base_url + "/proposals")
+    settled(page)
+    words: dict[str, list[str]] = {}
+
+    for step in ("area-link", "issue-link", "initiative-link"):
+        # Mark the screen we leave, so that we read the next one, not this one.
+        page.evaluate("document.querySelector('main h1').dataset.left = 'yes'")
+        page.get_by_test_id(step).first.click()
+        page.locator("main h1:not([data-left])").wait_for()
+        settled(page)
+        text = page.locator("main").inner_text()
+        words[step] = re.findall(r"\b(?:null|undefined|NaN)\b", text)
+
+    assert {step: found for step, found in words.items() if found} == {}

@@ -1,7 +1,7 @@
 // Screens: /proposals (units, their areas, issues by phase) and
 // /proposals/areas/:id (one area's issues). Read from the pulled records,
 // so both work offline after a sync.
-import { h, uid } from '../ui/dom.js';
+import { addChildren, h, uid } from '../ui/dom.js';
 import { formatNumber, t } from '../i18n/i18n.js';
 import {
   issueCard,
@@ -143,7 +143,8 @@ export async function proposalsScreen(outlet) {
       await issueList(issues.filter((i) => matchesPhase(i, phase))),
     ];
   });
-  outlet.append(
+  addChildren(
+    outlet,
     head(t('proposals.title'), newLink('')),
     phasePicker(
       phase,
@@ -170,7 +171,8 @@ export async function areaScreen(outlet, { id }) {
     const issues = (await listIssues()).filter((i) => i.area.id === id);
     return issueList(issues.filter((i) => matchesPhase(i, phase)));
   });
-  outlet.append(
+  addChildren(
+    outlet,
     backLink('/proposals', t('proposals.back_to_units')),
     head(area?.name ?? t('proposals.area_unknown'), newLink(`?area=${id}`)),
     unit?.name

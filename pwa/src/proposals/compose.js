@@ -2,7 +2,7 @@
 // issue in an area under one of its policies) and
 // /proposals/initiatives/:id/draft (a new draft, for initiators). Both queue
 // a mutation and go back to what they changed; offline it waits there.
-import { h, uid } from '../ui/dom.js';
+import { addChildren, h, uid } from '../ui/dom.js';
 import { t } from '../i18n/i18n.js';
 import { navigate } from '../app/router.js';
 import { addDraft, createInitiative } from './actions.js';
@@ -89,14 +89,15 @@ export async function newInitiativeScreen(outlet) {
   const issueId = params.get('issue');
   const issue = issueId ? await getIssue(issueId) : null;
   if (!isMember()) {
-    outlet.append(
+    addChildren(
+      outlet,
       h('h1', { class: 'screen__title' }, t('proposals.new_initiative')),
       signInHint(),
     );
     return null;
   }
   if (issueId && !issue) {
-    outlet.append(notFound(t('proposals.issue_missing')));
+    addChildren(outlet, notFound(t('proposals.issue_missing')));
     return null;
   }
   const structure = issue ? null : await loadStructure();
@@ -146,7 +147,8 @@ export async function newInitiativeScreen(outlet) {
     ),
     error,
   );
-  outlet.append(
+  addChildren(
+    outlet,
     issue
       ? backLink(`/proposals/issues/${issue.id}`, t('proposals.back_to_issue'))
       : backLink('/proposals', t('proposals.back_to_units')),
@@ -170,7 +172,7 @@ export async function newInitiativeScreen(outlet) {
 export async function newDraftScreen(outlet, { id }) {
   const initiative = await getInitiative(id);
   if (!initiative) {
-    outlet.append(notFound(t('proposals.initiative_missing')));
+    addChildren(outlet, notFound(t('proposals.initiative_missing')));
     return null;
   }
   const content = textArea('draft-content', initiative.draft.content);
@@ -192,7 +194,8 @@ export async function newDraftScreen(outlet, { id }) {
       t('proposals.draft_save'),
     ),
   );
-  outlet.append(
+  addChildren(
+    outlet,
     backLink(`/proposals/initiatives/${id}`, initiative.name),
     h('h1', { class: 'screen__title' }, t('proposals.new_draft')),
     isMember() ? form : signInHint(),

@@ -1,7 +1,7 @@
 // Screen: /proposals/initiatives/:id, the current draft (as the server's safe
 // HTML), its history, initiators, support and suggestions. What the person
 // does here is queued, shown as waiting, and survives going offline.
-import { h } from '../ui/dom.js';
+import { addChildren, h } from '../ui/dom.js';
 import { formatDateTime, t } from '../i18n/i18n.js';
 import { currentUser } from '../api/session.js';
 import { setSupport } from './actions.js';
@@ -215,6 +215,6 @@ export async function initiativeScreen(outlet, { id }) {
   const issue = initiative ? await getIssue(initiative.issue_id) : null;
   const open =
     isMember() && issue && DRAFTING.has(issue.state) && !initiative.revoked_at;
-  outlet.append(live.el, open ? suggestionForm(id) : null);
+  addChildren(outlet, live.el, open ? suggestionForm(id) : null);
   return live.cleanup;
 }

@@ -1,6 +1,6 @@
 // Screen: /proposals/issues/:id, an issue with its phase, deadlines, quorum,
 // the person's interest and every initiative competing in it.
-import { h } from '../ui/dom.js';
+import { addChildren, h } from '../ui/dom.js';
 import { formatDateTime, formatNumber, t } from '../i18n/i18n.js';
 import { setInterest } from './actions.js';
 import { initiativeCard } from './initiative-summary.js';
@@ -192,7 +192,7 @@ async function render(id, structure) {
 export async function issueScreen(outlet, { id }) {
   const structure = await loadStructure();
   const live = liveRegion(() => render(id, structure));
-  outlet.append(live.el);
+  addChildren(outlet, live.el);
   await live.ready;
   return live.cleanup;
 }

@@ -23,6 +23,15 @@ function append(el, children) {
   }
 }
 
+/**
+ * Add `children` at the end of `el`, skipping null, undefined and false (the
+ * DOM's own `append` would write them as the words "null" and "undefined").
+ */
+export function addChildren(el, ...children) {
+  append(el, children);
+  return el;
+}
+
 /** Replace everything inside `el` with `children`. */
 export function mount(el, ...children) {
   el.replaceChildren();
