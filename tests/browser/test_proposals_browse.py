@@ -321,6 +321,7 @@ def test_demo_proposals_fit_a_320_px_phone_without_scrolling_sideways(
     wide: dict[str, int] = {}
 
     for step in ("area-link", "issue-link", "initiative-link"):
+        page.locator("main h1").wait_for()
         page.evaluate("document.querySelector('main h1').dataset.left = 'yes'")
         page.get_by_test_id(step).first.click()
         page.locator("main h1:not([data-left])").wait_for()
@@ -346,6 +347,7 @@ def test_a_guest_reading_the_demo_never_sees_null_or_undefined_written_out(
 
     for step in ("area-link", "issue-link", "initiative-link"):
         # Mark the screen we leave, so that we read the next one, not this one.
+        page.locator("main h1").wait_for()
         page.evaluate("document.querySelector('main h1').dataset.left = 'yes'")
         page.get_by_test_id(step).first.click()
         page.locator("main h1:not([data-left])").wait_for()
