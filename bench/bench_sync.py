@@ -2,7 +2,9 @@
 
 Baseline, measured in the same run on the same disk: a raw ``sqlite3`` insert of the
 same 1,000 rows in one transaction. The figures are ratios to that baseline, so they
-can be compared across machines. Run: ``.venv/bin/python bench/bench_sync.py``.
+can be compared across machines. The app runs with the garbage-collector tuning that
+``wegovnow serve`` applies (``server.core.runtime``). Run:
+``.venv/bin/python bench/bench_sync.py``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from server.accounts.models import User  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.core.db import activate  # noqa: E402
 from server.demo import seed_categories  # noqa: E402
+from server.core.runtime import tune_garbage_collector  # noqa: E402
 from server.settings import Settings  # noqa: E402
 
 N = 1000
@@ -104,6 +107,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
     args = parser.parse_args()
+    tune_garbage_collector()  # as `wegovnow serve` does
 
     raw, push, pull = [], [], []
     for _ in range(args.runs):

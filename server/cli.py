@@ -120,12 +120,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from hypercorn.config import Config
 
     from server.app import create_app
+    from server.core.runtime import tune_garbage_collector
 
     settings = settings_from(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if problem := vapid_problem(settings) or data_dir_problem(settings.data_dir):
         print(problem, file=sys.stderr)
         return 2
+    tune_garbage_collector()
     config = Config()
     config.bind = [f"{settings.host}:{settings.port}"]
     config.accesslog = None
