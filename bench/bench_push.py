@@ -225,6 +225,9 @@ def main() -> int:
         "--database-url", default="", help="default: SQLite in a temporary folder"
     )
     args = parser.parse_args()
+    from server.core.runtime import tune_garbage_collector
+
+    tune_garbage_collector()  # as `wegovnow serve` does, for the worker as well
 
     p256dh, auth, key, secret = device()
     scalar = f"{key.private_numbers().private_value:064x}"
