@@ -6,6 +6,7 @@ accessibility and complete translations."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -310,6 +311,18 @@ def test_proposals_screens_have_every_string_in_the_four_languages(
     assert {where: keys for where, keys in raw.items() if keys} == {}
 
 
+def demo_screens(page: Any) -> Iterator[str]:
+    """Walk from the units to an area, an issue and an initiative; yield at each."""
+    for step in ("area-link", "issue-link", "initiative-link"):
+        # Mark the screen we leave, so that we read the next one, not this one.
+        page.locator("main h1").wait_for()
+        page.evaluate("document.querySelector('main h1').dataset.left = 'yes'")
+        page.get_by_test_id(step).first.click()
+        page.locator("main h1:not([data-left])").wait_for()
+        settled(page)
+        yield step
+
+
 def test_demo_proposals_fit_a_320_px_phone_without_scrolling_sideways(
     server: Server, browser: Any
 ) -> None:
@@ -320,12 +333,7 @@ def test_demo_proposals_fit_a_320_px_phone_without_scrolling_sideways(
     page = open_path(member, server, "/proposals")
     wide: dict[str, int] = {}
 
-    for step in ("area-link", "issue-link", "initiative-link"):
-        page.locator("main h1").wait_for()
-        page.evaluate("document.querySelector('main h1').dataset.left = 'yes'")
-        page.get_by_test_id(step).first.click()
-        page.locator("main h1:not([data-left])").wait_for()
-        settled(page)
+    for step in demo_screens(page):
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 320:
             wide[step] = width
@@ -345,13 +353,7 @@ def test_a_guest_reading_the_demo_never_sees_null_or_undefined_written_out(
     settled(page)
     words: dict[str, list[str]] = {}
 
-    for step in ("area-link", "issue-link", "initiative-link"):
-        # Mark the screen we leave, so that we read the next one, not this one.
-        page.locator("main h1").wait_for()
-        page.evaluate("document.querySelector('main h1').dataset.left = 'yes'")
-        page.get_by_test_id(step).first.click()
-        page.locator("main h1:not([data-left])").wait_for()
-        settled(page)
+    for step in demo_screens(page):
         text = page.locator("main").inner_text()
         words[step] = re.findall(r"\b(?:null|undefined|NaN)\b", text)
 
