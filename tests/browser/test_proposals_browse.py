@@ -49,7 +49,7 @@ def test_member_browses_from_unit_to_area_to_issue_to_initiative_also_offline(
     page.get_by_test_id("initiative-link").click()
     expect(page.get_by_test_id("initiators")).to_contain_text("Ada Initiator")
     expect(page.get_by_test_id("support-counts")).to_contain_text(
-        "1 supporters, 1 of them"
+        "1 supporter, 1 of them satisfied"
     )
 
     member.context.set_offline(True)
