@@ -64,7 +64,9 @@ def open_synced_app(context: Any, server: Server, problems: list[str]) -> Any:
     watch_console(page, problems)
     page.goto(server.base_url + "/")
     wait_until_controlled(page)
-    page.get_by_test_id("sync-status").filter(has_text="Synced").wait_for(timeout=30_000)
+    page.get_by_test_id("sync-status").filter(has_text="Synced").wait_for(
+        timeout=30_000
+    )
     return page
 
 
@@ -74,7 +76,9 @@ def offer_new_version(page: Any, pwa_dir: Path) -> None:
     expect(page.get_by_test_id("update-banner")).to_be_visible(timeout=20_000)
 
 
-def test_new_version_waits_until_the_person_taps_update(tmp_path: Path, browser: Any) -> None:
+def test_new_version_waits_until_the_person_taps_update(
+    tmp_path: Path, browser: Any
+) -> None:
     with own_copy_of_the_app(tmp_path) as (server, pwa_dir):
         context = browser.new_context(viewport={"width": 390, "height": 844})
         page = context.new_page()
@@ -125,9 +129,10 @@ def test_reports_queued_offline_survive_an_update_and_each_reaches_the_server_on
             f"Queued across the update {n}" for n in (1, 2, 3)
         ]
         with_photo = next(r for r in arrived if r["description"].endswith("1"))
-        assert [p["status"] for p in photos_when_ready(server, sam["token"], with_photo["id"])] == [
-            "ready"
-        ]
+        assert [
+            p["status"]
+            for p in photos_when_ready(server, sam["token"], with_photo["id"])
+        ] == ["ready"]
         assert problems == []
 
 
@@ -152,7 +157,9 @@ def test_no_sync_starts_between_the_tap_on_update_and_the_reload(
         # A sync now could be cut off by the reload; it waits for the new version.
         page.wait_for_timeout(3_000)
         expect_outbox(page, 1)
-        held = page.evaluate("navigator.locks.query().then((q) => q.held.map((l) => l.name))")
+        held = page.evaluate(
+            "navigator.locks.query().then((q) => q.held.map((l) => l.name))"
+        )
         assert "wegovnow-sync" in held
         assert problems == []
 
@@ -171,7 +178,9 @@ def test_a_half_written_report_stays_on_screen_when_the_person_taps_update(
 
         page.get_by_test_id("update-now").click()
 
-        expect(page.get_by_test_id("update-note")).to_contain_text("Save or clear your report")
+        expect(page.get_by_test_id("update-note")).to_contain_text(
+            "Save or clear your report"
+        )
         # Long enough for a reload to have wiped the form had one started.
         page.wait_for_timeout(2_000)
         expect(page.get_by_test_id("description")).to_have_value(

@@ -25,7 +25,9 @@ from tests.browser.pages import (
 pytestmark = pytest.mark.browser
 
 
-def open_app(server: Server, browser: Any, problems: list[str], lang: str = "en") -> Any:
+def open_app(
+    server: Server, browser: Any, problems: list[str], lang: str = "en"
+) -> Any:
     context = resident_context(browser)
     # The person's own choice of language, as the language picker stores it.
     context.add_init_script(f"localStorage.setItem('wgn-lang', '{lang}')")
@@ -78,7 +80,9 @@ def test_a_corrected_refused_report_is_sent_again_and_accepted(
     card.get_by_test_id("edit-send").click()
 
     expect_outbox(page, 0)
-    expect(page.locator("[data-testid=sync-state][data-state=attention]")).to_have_count(0)
+    expect(
+        page.locator("[data-testid=sync-state][data-state=attention]")
+    ).to_have_count(0)
     assert len(reports_with(server, sam["token"], "Corrected after the refusal")) == 1
     assert problems == []
 
@@ -90,15 +94,20 @@ def test_retry_resends_a_refused_report_once_the_server_can_take_it(
     sam = server.create_user("staff", "Sam")
     page = open_app(server, browser, problems)
     # Refused because the city has no categories yet; then the city adds them.
-    card = send_refused_report(page, report_create("Sent before the categories existed"))
+    card = send_refused_report(
+        page, report_create("Sent before the categories existed")
+    )
     server.cli("seed-demo")
 
     card.get_by_test_id("retry").click()
 
-    expect(page.locator("[data-testid=sync-state][data-state=attention]")).to_have_count(
-        0, timeout=20_000
+    expect(
+        page.locator("[data-testid=sync-state][data-state=attention]")
+    ).to_have_count(0, timeout=20_000)
+    assert (
+        len(reports_with(server, sam["token"], "Sent before the categories existed"))
+        == 1
     )
-    assert len(reports_with(server, sam["token"], "Sent before the categories existed")) == 1
     assert problems == []
 
 

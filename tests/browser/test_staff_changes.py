@@ -140,7 +140,8 @@ def test_the_tablets_offline_edit_meets_a_newer_office_edit_and_staff_keep_their
     problems: list[str] = []
     page, report_id = open_first_report(server, browser, sam, problems)
     report = server.api(f"/api/reports/{report_id}", sam["token"])
-    names = {c["id"]: c["name"] for c in server.api("/api/categories?lang=en", sam["token"])}
+    categories = server.api("/api/categories?lang=en", sam["token"])
+    names = {c["id"]: c["name"] for c in categories}
     tablet_pick, office_pick = [c for c in names if c != report["category"]][:2]
 
     page.context.set_offline(True)
@@ -149,9 +150,10 @@ def test_the_tablets_offline_edit_meets_a_newer_office_edit_and_staff_keep_their
     expect_outbox(page, 1)
     # The office changes the same field while the tablet is out of signal.
     office = {"id": report_id, "fields": {"category": office_pick}}
-    assert push_from_another_device(server, kim["token"], "report.edit", office, report["version"])[
-        "status"
-    ] == "applied"
+    answer = push_from_another_device(
+        server, kim["token"], "report.edit", office, report["version"]
+    )
+    assert answer["status"] == "applied"
     page.context.set_offline(False)
     expect_outbox(page, 0)
 
@@ -163,5 +165,6 @@ def test_the_tablets_offline_edit_meets_a_newer_office_edit_and_staff_keep_their
     page.get_by_test_id("conflict-yours").click()
 
     expect(page.get_by_test_id("conflict")).to_have_count(0, timeout=20_000)
-    assert server.api(f"/api/reports/{report_id}", sam["token"])["category"] == tablet_pick
+    kept = server.api(f"/api/reports/{report_id}", sam["token"])["category"]
+    assert kept == tablet_pick
     assert problems == []

@@ -94,7 +94,9 @@ def test_a_mutation_that_can_never_apply_shows_its_reason_and_the_rest_goes_on(
     assert problems == []
 
 
-def queue_two_reports_offline(context: Any, server: Server, problems: list[str]) -> None:
+def queue_two_reports_offline(
+    context: Any, server: Server, problems: list[str]
+) -> None:
     page = open_app(context, server, problems)
     synced(page)
     context.set_offline(True)
@@ -109,7 +111,8 @@ def wipe_site_storage(context: Any, server: Server, storage_types: str) -> None:
     wiper = context.new_page()
     cdp = context.new_cdp_session(wiper)
     cdp.send(
-        "Storage.clearDataForOrigin", {"origin": server.base_url, "storageTypes": storage_types}
+        "Storage.clearDataForOrigin",
+        {"origin": server.base_url, "storageTypes": storage_types},
     )
     wiper.close()
 
@@ -144,9 +147,10 @@ def test_storage_evicted_as_a_whole_is_still_told_with_the_count_lost(
     # What eviction under storage pressure clears: the whole storage bucket,
     # localStorage, caches and the service worker included. Cookies are not
     # quota-managed and stay, so the person is still signed in.
-    wipe_site_storage(
-        context, server, "indexeddb,local_storage,cache_storage,service_workers,file_systems"
+    everything_but_cookies = (
+        "indexeddb,local_storage,cache_storage,service_workers,file_systems"
     )
+    wipe_site_storage(context, server, everything_but_cookies)
 
     context.set_offline(False)
     page = open_app(context, server, problems)

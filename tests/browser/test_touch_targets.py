@@ -80,7 +80,9 @@ def test_every_control_on_the_residents_screens_is_44_px_on_a_phone(
         page.get_by_test_id(screen).wait_for()
         found[screen] = small_targets(page)
     page.get_by_test_id("nav-proposals").click()
-    page.get_by_test_id("issue-list").or_(page.get_by_test_id("issues-empty")).wait_for()
+    page.get_by_test_id("issue-list").or_(
+        page.get_by_test_id("issues-empty")
+    ).wait_for()
     found["proposals"] = small_targets(page)
     page.get_by_test_id("nav-mine").click()
     page.get_by_test_id("notify-link").click()
