@@ -129,3 +129,42 @@ def test_staff_merge_both_sides_of_a_field_conflict(server: Server, browser: Any
     description = server.api(f"/api/reports/{report_id}", sam["token"])["description"]
     assert description == "Kerb broken; two cones missing"
     assert problems == []
+
+
+def test_the_tablets_offline_edit_meets_a_newer_office_edit_and_staff_keep_their_own(
+    server: Server, browser: Any
+) -> None:
+    server.cli("seed-demo")
+    sam = server.create_user("staff", "Sam")
+    kim = server.create_user("staff", "Kim")
+    problems: list[str] = []
+    page, report_id = open_first_report(server, browser, sam, problems)
+    report = server.api(f"/api/reports/{report_id}", sam["token"])
+    categories = server.api("/api/categories?lang=en", sam["token"])
+    names = {c["id"]: c["name"] for c in categories}
+    tablet_pick, office_pick = [c for c in names if c != report["category"]][:2]
+
+    page.context.set_offline(True)
+    page.get_by_test_id("edit-category").select_option(tablet_pick)
+    page.get_by_test_id("edit-submit").click()
+    expect_outbox(page, 1)
+    # The office changes the same field while the tablet is out of signal.
+    office = {"id": report_id, "fields": {"category": office_pick}}
+    answer = push_from_another_device(
+        server, kim["token"], "report.edit", office, report["version"]
+    )
+    assert answer["status"] == "applied"
+    page.context.set_offline(False)
+    expect_outbox(page, 0)
+
+    sides = page.get_by_test_id("conflict").get_by_test_id("conflict-sides")
+    expect(sides.locator("dd").first).to_have_text(names[office_pick], timeout=20_000)
+    expect(sides.locator("dd").last).to_have_text(names[tablet_pick])
+    server_side, tablet_side = (box.bounding_box() for box in sides.locator("dd").all())
+    assert server_side["y"] == tablet_side["y"] and server_side["x"] < tablet_side["x"]
+    page.get_by_test_id("conflict-yours").click()
+
+    expect(page.get_by_test_id("conflict")).to_have_count(0, timeout=20_000)
+    kept = server.api(f"/api/reports/{report_id}", sam["token"])["category"]
+    assert kept == tablet_pick
+    assert problems == []

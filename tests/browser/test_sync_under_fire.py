@@ -94,12 +94,9 @@ def test_a_mutation_that_can_never_apply_shows_its_reason_and_the_rest_goes_on(
     assert problems == []
 
 
-def test_wiped_storage_with_unsent_items_is_told_on_the_next_start(
-    server: Server, browser: Any
+def queue_two_reports_offline(
+    context: Any, server: Server, problems: list[str]
 ) -> None:
-    problems: list[str] = []
-    server.cli("seed-demo")
-    context = resident_context(browser)
     page = open_app(context, server, problems)
     synced(page)
     context.set_offline(True)
@@ -107,16 +104,54 @@ def test_wiped_storage_with_unsent_items_is_told_on_the_next_start(
     page.get_by_test_id("nav-new").click()
     fill_report(page, "Lost two", photo=None)
     expect_outbox(page, 2)
-    origin = server.base_url
     page.close()
 
+
+def wipe_site_storage(context: Any, server: Server, storage_types: str) -> None:
     wiper = context.new_page()
     cdp = context.new_cdp_session(wiper)
-    cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "indexeddb"})
+    cdp.send(
+        "Storage.clearDataForOrigin",
+        {"origin": server.base_url, "storageTypes": storage_types},
+    )
     wiper.close()
+
+
+def test_wiped_storage_with_unsent_items_is_told_on_the_next_start(
+    server: Server, browser: Any
+) -> None:
+    problems: list[str] = []
+    server.cli("seed-demo")
+    context = resident_context(browser)
+    queue_two_reports_offline(context, server, problems)
+
+    wipe_site_storage(context, server, "indexeddb")
 
     # Back online for the restart: the outbox is gone either way, and an offline
     # start would also depend on the service worker having finished its install.
+    context.set_offline(False)
+    page = open_app(context, server, problems)
+    banner = page.get_by_test_id("storage-evicted")
+    expect(banner).to_contain_text("2 items that had not been sent are lost")
+    assert problems == []
+
+
+def test_storage_evicted_as_a_whole_is_still_told_with_the_count_lost(
+    server: Server, browser: Any
+) -> None:
+    problems: list[str] = []
+    server.cli("seed-demo")
+    context = resident_context(browser)
+    queue_two_reports_offline(context, server, problems)
+
+    # What eviction under storage pressure clears: the whole storage bucket,
+    # localStorage, caches and the service worker included. Cookies are not
+    # quota-managed and stay, so the person is still signed in.
+    everything_but_cookies = (
+        "indexeddb,local_storage,cache_storage,service_workers,file_systems"
+    )
+    wipe_site_storage(context, server, everything_but_cookies)
+
     context.set_offline(False)
     page = open_app(context, server, problems)
     banner = page.get_by_test_id("storage-evicted")

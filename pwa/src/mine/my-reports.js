@@ -120,7 +120,11 @@ export async function myReportsScreen(outlet) {
       {},
       h(
         'a',
-        { href: '/settings/notifications', testid: 'notify-link' },
+        {
+          href: '/settings/notifications',
+          class: 'link-alone',
+          testid: 'notify-link',
+        },
         t('mine.notifications'),
       ),
     ),

@@ -14,6 +14,7 @@ import { nearbyPanel } from './nearby.js';
 import { takeSharedPhoto } from './shared-photo.js';
 import { logger } from '../app/log.js';
 import { on, RECORDS_CHANGED } from '../sync/events.js';
+import { trackUnsaved } from '../app/unsaved.js';
 
 const log = logger('report');
 
@@ -184,8 +185,17 @@ export async function newReportScreen(outlet) {
   }
   // A pull that lands while the form is open may bring a nearby report.
   const offRecords = on(RECORDS_CHANGED, showNearby);
+  // The position fills itself in, so it alone is not the person's work.
+  const offUnsaved = trackUnsaved(
+    () =>
+      category !== null ||
+      description.value.trim() !== '' ||
+      photo.count() > 0 ||
+      showName.checked,
+  );
   return () => {
     offRecords();
+    offUnsaved();
     where.destroy();
   };
 }

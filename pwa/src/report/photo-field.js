@@ -107,6 +107,10 @@ export function photoField() {
       await busy;
       return { photos: [...photos], observedAt };
     },
+    /** How many photos are ready to be saved with the report. */
+    count() {
+      return photos.length;
+    },
     reset() {
       photos.length = 0;
       observedAt = null;

@@ -6,6 +6,7 @@ import { t } from '../i18n/i18n.js';
 import { enqueue, listUnsent } from '../sync/outbox.js';
 import { listRecords } from '../sync/records.js';
 import { requestSync } from '../sync/engine.js';
+import { departmentName } from './departments.js';
 
 /** Open conflicts of report `id` from the pulled copy, with queued choices. */
 export async function openConflicts(id) {
@@ -24,9 +25,21 @@ export async function openConflicts(id) {
     .map((data) => ({ ...data, queued: chosen.has(data.id) }));
 }
 
-function shown(value) {
+function shown(value, name) {
   if (value === null || value === undefined || value === '') return '—';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return typeof value === 'string' ? name(value) : JSON.stringify(value);
+}
+
+// Fields whose values come from a list: shown by name, never merged by hand
+// (a merged category would be no category at all).
+const LISTED_FIELDS = new Set(['category', 'department']);
+
+// Staff know categories and departments by their names; the ids are what
+// the server stores and what the choice sends back.
+function namerFor(field, categories, departments) {
+  if (field === 'category') return (id) => categories.get(id) ?? id;
+  if (field === 'department') return (id) => departmentName(departments, id);
+  return (value) => value;
 }
 
 async function resolve(conflict, choice, value = undefined) {
@@ -36,7 +49,7 @@ async function resolve(conflict, choice, value = undefined) {
   requestSync('conflict resolved');
 }
 
-function conflictItem(conflict) {
+function conflictItem(conflict, name) {
   const choose = (choice, key) =>
     h(
       'button',
@@ -63,13 +76,13 @@ function conflictItem(conflict) {
         'div',
         {},
         h('dt', {}, t('conflict.server_value')),
-        h('dd', {}, shown(conflict.theirs)),
+        h('dd', {}, shown(conflict.theirs, name)),
       ),
       h(
         'div',
         {},
         h('dt', {}, t('conflict.your_value')),
-        h('dd', {}, shown(conflict.yours)),
+        h('dd', {}, shown(conflict.yours, name)),
       ),
     ),
     conflict.queued
@@ -81,7 +94,8 @@ function conflictItem(conflict) {
             choose('theirs', 'conflict.keep_theirs'),
             choose('yours', 'conflict.use_yours'),
           ),
-          typeof conflict.theirs === 'string' || conflict.theirs === null
+          !LISTED_FIELDS.has(conflict.field) &&
+          (typeof conflict.theirs === 'string' || conflict.theirs === null)
             ? mergeForm(conflict)
             : null,
         ],
@@ -117,12 +131,14 @@ function mergeForm(conflict) {
   );
 }
 
-export function conflictList(conflicts) {
+export function conflictList(conflicts, categories, departments) {
   if (!conflicts.length) return null;
+  const item = (conflict) =>
+    conflictItem(conflict, namerFor(conflict.field, categories, departments));
   return h(
     'section',
     { class: 'conflicts', testid: 'conflicts' },
     h('h3', { class: 'section__title' }, t('conflict.heading')),
-    h('ul', { class: 'list' }, conflicts.map(conflictItem)),
+    h('ul', { class: 'list' }, conflicts.map(item)),
   );
 }

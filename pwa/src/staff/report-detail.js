@@ -236,7 +236,7 @@ export function reportDetail(
       h('dd', {}, String(data.confirmations ?? 0)),
     ),
     refusedList(refused),
-    conflictList(conflicts),
+    conflictList(conflicts, categories, departments),
     stateForm(record, pending),
     editForm(record, categories, departments),
     fixedPhotoForm(record),

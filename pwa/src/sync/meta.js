@@ -7,18 +7,48 @@ const SENTINEL_KEY = 'wgn-installed';
 // wiped, this is what the person lost.
 const UNSENT_KEY = 'wgn-unsent';
 const PERSIST_KEY = 'wgn-persist-asked';
+// Chromium's longest cookie life; every outbox change renews it.
+const MARKER_COOKIE_MAX_AGE_S = 400 * 24 * 60 * 60;
+
+// The sentinel and the unsent count are written twice. A browser short of
+// space evicts the whole storage bucket, localStorage with IndexedDB, so
+// localStorage alone would forget that anything was there. Cookies are not
+// part of that bucket and stay, as the session cookie does. (Safari's
+// seven-day cap also removes cookies set from script: there the notice
+// depends on localStorage surviving.)
+function writeMarker(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Storage full or blocked: the cookie below may still hold it.
+  }
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie =
+    `${key}=${encodeURIComponent(value)}; Path=/; ` +
+    `Max-Age=${MARKER_COOKIE_MAX_AGE_S}; SameSite=Strict${secure}`;
+}
+
+function readMarker(key) {
+  const stored = localStorage.getItem(key);
+  if (stored !== null) return stored;
+  const cookie = document.cookie
+    .split('; ')
+    .find((pair) => pair.startsWith(`${key}=`));
+  return cookie ? decodeURIComponent(cookie.slice(key.length + 1)) : null;
+}
 
 /** Remember the unsent count outside IndexedDB, for the sentinel. */
 export function recordUnsentMarker(count) {
+  // The sentinel is a safety net, not a must: never fail a save over it.
   try {
-    localStorage.setItem(UNSENT_KEY, String(count));
+    writeMarker(UNSENT_KEY, String(count));
   } catch {
-    // Storage full or blocked: the sentinel is a safety net, not a must.
+    // Cookies blocked as well.
   }
 }
 
 function lostCount() {
-  const count = Number(localStorage.getItem(UNSENT_KEY) ?? 0);
+  const count = Number(readMarker(UNSENT_KEY) ?? 0);
   return Number.isFinite(count) ? count : 0;
 }
 
@@ -44,9 +74,9 @@ export async function setMeta(key, value) {
  * Make sure this installation has a client id and a seq counter.
  *
  * Answers whether the browser dropped our storage since the last visit: the
- * sentinel in localStorage survives when IndexedDB was evicted on its own, and
- * then anything that was still in the outbox is gone: `lost` says how many
- * items were unsent when the outbox last changed.
+ * sentinel outside IndexedDB (localStorage, and a cookie for when the whole
+ * bucket went) survives, and then anything that was still in the outbox is
+ * gone: `lost` says how many items were unsent when the outbox last changed.
  */
 export async function ensureInstallation() {
   const db = await getDb();
@@ -57,7 +87,7 @@ export async function ensureInstallation() {
   let lost = 0;
 
   if (!sentinel) {
-    evicted = localStorage.getItem(SENTINEL_KEY) !== null;
+    evicted = readMarker(SENTINEL_KEY) !== null;
     lost = evicted ? lostCount() : 0;
     const installedAt = new Date().toISOString();
     await store.put({ installed_at: installedAt }, 'sentinel');
@@ -65,7 +95,7 @@ export async function ensureInstallation() {
     await store.put(1, 'next_seq');
     await store.put(0, 'cursor');
     await store.put(0, 'last_seq');
-    localStorage.setItem(SENTINEL_KEY, installedAt);
+    writeMarker(SENTINEL_KEY, installedAt);
   }
   await tx.done;
   if (evicted) recordUnsentMarker(0);
