@@ -83,8 +83,8 @@ async def insert_early_adopter(
         },
     )
     if seen_at is not None:
-        session = {"id": "s" * 64, "user_id": key, "csrf_token": "x"}
-        await insert("sessions", {**session, "created_at": now, "last_seen_at": seen_at})
+        session = {"id": "s" * 64, "user_id": key, "csrf_token": "x", "created_at": now}
+        await insert("sessions", {**session, "last_seen_at": seen_at})
     return user_id
 
 
