@@ -195,6 +195,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 def cmd_proposals_tick(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
+    from server.proposals.access import member_ttl
     from server.proposals.scheduler import tick
 
     now = None
@@ -202,7 +203,9 @@ def cmd_proposals_tick(args: argparse.Namespace) -> int:
         now = datetime.fromisoformat(args.now)
         if now.tzinfo is None:
             now = now.replace(tzinfo=timezone.utc)
-    report = with_database(settings_from(args), lambda: tick(now))
+    settings = settings_from(args)
+    ttl = member_ttl(settings)
+    report = with_database(settings, lambda: tick(now, ttl))
     print(json.dumps(report.as_json()))
 
 def vapid_problem(settings: Settings) -> str | None:

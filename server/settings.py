@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     clock_skew_minutes: int = Field(default=10, ge=1)
 
     proposals_tick_seconds: int = Field(default=60, ge=0)
+    # Members count toward quorums only when seen within this many days (LF's
+    # member_ttl). Half a year keeps people who take part a few times a year, such as
+    # in a yearly budget round, and outlasts the longest issue many times over, so a
+    # supporter seen at admission still counts at the vote; an account left alone
+    # since last year no longer raises every share quorum.
+    proposals_member_ttl_days: int = Field(default=180, ge=1)
 
     rate_limits: Literal["on", "off"] = "on"
     trusted_proxies: str = ""

@@ -19,6 +19,9 @@ from server.accounts.models import ApiToken, Session, SigninLink, User
 from server.core.errors import AuthRequired, Forbidden
 from server.settings import Settings
 
+# How finely ``User.last_seen_at`` follows use (see ``note_seen``).
+SEEN_PRECISION = timedelta(hours=1)
+
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ROLE_RANK = {"resident": 0, "volunteer": 1, "staff": 2, "admin": 3}
 
@@ -73,6 +76,7 @@ async def create_session(user: User, response: Response) -> Session:
         csrf_token=new_secret(),
         last_seen_at=utcnow(),
     )
+    await note_seen(user, session.last_seen_at)
     response.set_cookie(
         cookie_name(settings),
         secret,
@@ -151,6 +155,7 @@ async def resolve_caller() -> Caller | None:
         ).prefetch_related("user")
         if token is None or token.user.deleted_at is not None:
             raise AuthRequired("auth.invalid_token")
+        await note_seen(token.user, utcnow())
         return Caller(user=token.user, via="token", token_role=token.role)
 
     secret = request.cookies.get(cookie_name(settings))
@@ -170,7 +175,20 @@ async def resolve_caller() -> Caller | None:
     # Touch at most once a minute: every request writing would serialise reads on SQLite.
     if now - session.last_seen_at > timedelta(minutes=1):
         await Session.filter(id=session.id).update(last_seen_at=now)
+    await note_seen(user, now)
     return Caller(user=user, via="session", session=session)
+
+
+async def note_seen(user: User, now: datetime) -> None:
+    """Record that ``user`` is around, at most once an hour.
+
+    Proposals count only members seen within a few months, so the hour is precise
+    enough, and most requests write nothing.
+    """
+    if user.last_seen_at is not None and now - user.last_seen_at < SEEN_PRECISION:
+        return
+    user.last_seen_at = now
+    await User.filter(id=user.id).update(last_seen_at=now)
 
 
 def check_csrf(caller: Caller | None) -> None:

@@ -28,6 +28,10 @@ class User(Model):
     areas: fields.JSONField[list[str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     deleted_at = fields.DatetimeField(null=True)
+    # When a request last came from this person (sign-in, session or token), to the
+    # hour: proposals count only members seen lately (``access.active_members``).
+    # None until then; an account never seen counts from ``created_at``.
+    last_seen_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "users"

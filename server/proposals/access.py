@@ -1,7 +1,8 @@
 """Who may act in proposals, and the loaders and phase guards the actions share.
 
 For now every signed-in account that is not a guest is a member with voting right
-in every unit; admins (role ``admin``) set up units, areas and policies.
+in every unit; only members seen lately count (``active_members_query``). Admins
+(role ``admin``) set up units, areas and policies.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ import uuid
 from datetime import datetime, timedelta
 
 from server.accounts.auth import Caller
+from tortoise.expressions import Q
+
 from server.accounts.models import User
 from server.proposals import lifecycle
 from server.proposals.lifecycle import OPEN_STATES, IssueState
 from server.proposals.majority import MajorityPolicy
 from server.proposals.models import Initiative, Issue, Policy, Suggestion
+from server.settings import Settings
 from server.syncing.registry import Rejected
 
 # Phases in which the texts of initiatives may still change (before the half freeze).
@@ -37,8 +41,33 @@ def member_ids_query():  # type: ignore[no-untyped-def]
     return User.filter(is_guest=False, deleted_at=None)
 
 
+def member_ttl(settings: Settings | None = None) -> timedelta:
+    """How long a member counts after last being seen (the setting, or its default)."""
+    if settings is None:
+        days = Settings.model_fields["proposals_member_ttl_days"].default
+    else:
+        days = settings.proposals_member_ttl_days
+    return timedelta(days=days)
+
+
+def active_members_query(now: datetime, ttl: timedelta):  # type: ignore[no-untyped-def]
+    """Members with voting right seen within ``ttl`` before ``now`` (LF's ``active``).
+
+    An account never seen counts from when it was made.
+    """
+    since = now - ttl
+    return member_ids_query().filter(
+        Q(last_seen_at__gte=since) | Q(last_seen_at=None, created_at__gte=since)
+    )
+
+
 async def member_ids() -> list[uuid.UUID]:
     return list(await member_ids_query().values_list("id", flat=True))
+
+
+async def active_member_ids(now: datetime, ttl: timedelta) -> list[uuid.UUID]:
+    """The members who count at ``now``: in quorums, support and the count."""
+    return list(await active_members_query(now, ttl).values_list("id", flat=True))
 
 
 async def issue_or_reject(issue_id: uuid.UUID) -> Issue:

@@ -28,8 +28,8 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from server.core.db import activate
-from server.proposals import admission
-from server.proposals.access import engine_policy, member_ids, voting_ends_at
+from server.proposals import access, admission
+from server.proposals.access import active_member_ids, engine_policy, voting_ends_at
 from server.proposals.counting import SupportCount, support_counts
 from server.proposals.delegation import Resolution
 from server.proposals.lifecycle import (
@@ -77,11 +77,17 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-async def tick(now: datetime | None = None) -> TickReport:
-    """Run one round of phase changes at ``now`` (the clock when not given)."""
+async def tick(
+    now: datetime | None = None, member_ttl: timedelta | None = None
+) -> TickReport:
+    """Run one round of phase changes at ``now`` (the clock when not given).
+
+    Only members seen within ``member_ttl`` (the setting's default when not given)
+    count, as LF's active members do.
+    """
     now = now or utcnow()
     report = TickReport()
-    members = await member_ids()
+    members = await active_member_ids(now, member_ttl or access.member_ttl())
     open_issues = await Issue.filter(state__in=PHASE_OPEN).order_by("created_at", "id")
     for issue in open_issues:
         change = await check_issue(issue, members, now)
@@ -408,10 +414,13 @@ def install(app: Quart) -> None:
     """Run ``tick`` in the background of a serving app, if the settings ask for it."""
 
     async def start() -> None:
-        seconds = current_app.config["SETTINGS"].proposals_tick_seconds
+        settings = current_app.config["SETTINGS"]
+        seconds = settings.proposals_tick_seconds
         if seconds > 0:
             current_app.config["PROPOSALS_TASK"] = asyncio.create_task(
-                run_forever(current_app.config["DB"], seconds)
+                run_forever(
+                    current_app.config["DB"], seconds, access.member_ttl(settings)
+                )
             )
 
     async def stop() -> None:
@@ -423,12 +432,12 @@ def install(app: Quart) -> None:
     app.after_serving(stop)
 
 
-async def run_forever(database: Any, seconds: int) -> None:
+async def run_forever(database: Any, seconds: int, member_ttl: timedelta) -> None:
     activate(database)
     while True:
         await asyncio.sleep(seconds)
         try:
-            report = await tick()
+            report = await tick(member_ttl=member_ttl)
         except Exception:
             log.exception("proposal tick failed; the next run tries again")
             continue

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from quart import current_app, has_app_context
 
 from server.accounts.auth import Caller
 from server.accounts.models import User
 from server.proposals import admission
-from server.proposals.access import engine_policy, member_ids_query
+from server.proposals.access import (
+    active_members_query,
+    engine_policy,
+    member_ttl,
+)
 from server.proposals.counting import MUST, MUST_NOT, SHOULD, SHOULD_NOT, unsatisfied
 from server.proposals.lifecycle import OPEN_STATES, IssueState, initiative_quorum
 from server.proposals.models import (
@@ -76,7 +82,9 @@ async def quorum_json(issue: Issue) -> dict[str, int | None]:
     population = issue.population
     issue_quorum = None
     if issue.state == IssueState.ADMISSION:
-        population = await member_ids_query().count()
+        settings = current_app.config["SETTINGS"] if has_app_context() else None
+        now = datetime.now(UTC)
+        population = await active_members_query(now, member_ttl(settings)).count()
         area = issue.area.id
         open_issues = (await open_issues_by_area([area])).get(area, [])
         params = (await quorum_params([area]))[area]

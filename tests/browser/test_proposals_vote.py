@@ -1,6 +1,8 @@
 """The voting screens of proposals in a real browser against a real server:
-the ballot (by keyboard, offline, late), delegation with its chain, results
-that a recount of the exported ballots agrees with."""
+the ballot (by keyboard, offline, late, with its warning that ballots become
+public), delegation with its chain and the trustee's delegators, results that a
+recount of the exported ballots agrees with, and the phase filter of the issue
+list (here, where the server's own scheduler is off, phases hold still)."""
 
 from __future__ import annotations
 
@@ -223,6 +225,70 @@ def test_delegation_set_in_the_pwa_shows_the_chain_and_counts_for_the_trustee(
     assert (trustee["weight"], [m["name"] for m in trustee["i_represent"]]) == (
         2,
         ["Dora"],
+    )
+
+
+def test_a_trustee_sees_who_delegates_to_them(
+    voting_server: Server, browser: Any
+) -> None:
+    server = voting_server
+    place = make_place(server, DAY)
+    otto = server.create_user("resident", "Otto")
+    issue, _ = propose(server, otto["token"], place, "Bike lanes")
+    dora = server.create_user("resident", "Dora")
+    call(
+        server,
+        "PUT",
+        "/api/proposals/delegations",
+        dora["token"],
+        {"scope": "issue", "target_id": issue, "trustee_id": otto["id"]},
+    )
+    page = phone(browser).new_page()
+    sign_in(page, server, otto)
+
+    page.goto(f"{server.base_url}/proposals/delegation?scope=issue&id={issue}")
+
+    expect(page.get_by_test_id("i-represent").get_by_role("listitem")).to_have_text(
+        ["Dora"], timeout=20_000
+    )
+
+
+def test_the_phase_filter_narrows_the_issue_list_to_one_phase(
+    voting_server: Server, browser: Any
+) -> None:
+    server = voting_server
+    place = make_place(server, DAY)
+    rita = server.create_user("resident", "Rita")
+    voting, _ = propose(server, rita["token"], place, "Bike lanes")
+    tick_until(server, voting, "voting")
+    propose(server, rita["token"], place, "Benches")  # stays in admission
+    page = phone(browser).new_page()
+    sign_in(page, server, rita)
+    page.goto(f"{server.base_url}/proposals")
+    cards = page.get_by_test_id("issue-card")
+    expect(cards).to_have_count(2, timeout=20_000)
+
+    page.get_by_test_id("phase-filter").first.select_option("voting")
+
+    expect(cards.get_by_test_id("issue-link")).to_have_text(["Bike lanes"])
+
+
+def test_the_ballot_screen_warns_that_ballots_become_public_after_the_vote(
+    voting_server: Server, browser: Any
+) -> None:
+    server = voting_server
+    _, issue, _ = issue_with_three(server, DAY)
+    tick_until(server, issue, "voting")
+    vera = server.create_user("resident", "Vera")
+    page = phone(browser).new_page()
+    sign_in(page, server, vera)
+
+    page.goto(ballot_url(server, issue))
+
+    expect(page.get_by_test_id("ballot-public")).to_have_text(
+        "Ballots become public after the vote closes: anyone will be able to see"
+        " how each member voted.",
+        timeout=20_000,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -47,6 +48,44 @@ async def columns(connection: BaseDBAsyncClient) -> set[tuple[Any, ...]]:
             _, rows = await connection.execute_query(f"PRAGMA table_info('{table}')")
             found |= {(table, r["name"], r["type"], r["notnull"]) for r in map(dict, rows)}
     return {row for row in found if row[0] != "tortoise_migrations"}
+
+
+async def insert_early_adopter(
+    connection: BaseDBAsyncClient, seen_at: datetime | None = None
+) -> uuid.UUID:
+    """A user row, and a session when ``seen_at`` is given, in the baseline's columns.
+
+    Raw SQL, as the model has columns the baseline lacks.
+    """
+    user_id = uuid.uuid4()
+    now = datetime.now(UTC)
+    postgres = connection.capabilities.dialect == "postgres"
+
+    async def insert(table: str, row: dict[str, Any]) -> None:
+        marks = [f"${n}" if postgres else "?" for n in range(1, len(row) + 1)]
+        sql = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(marks)})"
+        await connection.execute_query(sql, list(row.values()))
+
+    key = user_id if postgres else str(user_id)
+    await insert(
+        "users",
+        {
+            "id": key,
+            "name": "Early adopter",
+            "role": "resident",
+            "is_guest": False,
+            "locale": "en",
+            "scope_epoch": 0,
+            "skills": "[]",
+            "departments": "[]",
+            "areas": "[]",
+            "created_at": now,
+        },
+    )
+    if seen_at is not None:
+        session = {"id": "s" * 64, "user_id": key, "csrf_token": "x", "created_at": now}
+        await insert("sessions", {**session, "last_seen_at": seen_at})
+    return user_id
 
 
 async def applied(url: str) -> list[str]:
@@ -110,10 +149,10 @@ async def test_a_database_made_before_migrations_keeps_its_rows_and_is_migrated(
             [MigrationTarget(APP_LABEL, BASELINE)]
         )
         await connection.execute_script("DROP TABLE tortoise_migrations")
-        user = await User.create(id=uuid.uuid4(), name="Early adopter", role="resident")
+        user_id = await insert_early_adopter(connection)
 
     context = await open_database(database_url)
-    kept = await User.get_or_none(id=user.id)
+    kept = await User.get_or_none(id=user_id)
     await context.close_connections()
 
     assert kept is not None and kept.name == "Early adopter"
@@ -143,14 +182,34 @@ async def test_a_database_at_an_older_migration_is_upgraded_and_keeps_its_rows(
         connection = context.connections.get(connection_name(database_url))
         executor = MigrationExecutor(connection, config["apps"])
         await executor.migrate([MigrationTarget(APP_LABEL, BASELINE)])
-        user = await User.create(id=uuid.uuid4(), name="Early adopter", role="resident")
+        user_id = await insert_early_adopter(connection)
 
     context = await open_database(database_url)
-    kept = await User.get_or_none(id=user.id)
+    kept = await User.get_or_none(id=user_id)
     await context.close_connections()
 
     assert kept is not None
     assert await applied(database_url) == sorted(p.stem for p in migration_files())
+
+
+async def test_a_member_signed_in_before_the_upgrade_is_seen_when_their_session_was(
+    database_url: str,
+) -> None:
+    config = tortoise_config(database_url)
+    await fresh(database_url)
+    seen_at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    async with TortoiseContext() as context:
+        await context.init(config=config)
+        connection = context.connections.get(connection_name(database_url))
+        executor = MigrationExecutor(connection, config["apps"])
+        await executor.migrate([MigrationTarget(APP_LABEL, "0002_departments")])
+        user_id = await insert_early_adopter(connection, seen_at=seen_at)
+
+    context = await open_database(database_url)
+    kept = await User.get(id=user_id)
+    await context.close_connections()
+
+    assert kept.last_seen_at == seen_at
 
 
 def test_no_table_comment_holds_a_semicolon() -> None:

@@ -89,6 +89,33 @@ def test_revocation_during_discussion_waits_for_a_replacement() -> None:
     )
 
 
+def test_revocation_during_verification_cancels_the_issue_when_the_phase_ends() -> None:
+    # Revoked 4 days before verification ends, so the replacement window is still open.
+    revoked = (InitiativeSnapshot("a", revoked_at=T0 + 20 * DAY),)
+    snapshot = issue(IssueState.VERIFICATION, initiatives=revoked)
+
+    just_before = T0 + 24 * DAY - timedelta(seconds=1)
+
+    assert not next_state(snapshot, POLICY, just_before).changed
+    assert next_state(snapshot, POLICY, T0 + 24 * DAY).state is (
+        IssueState.CANCELED_AFTER_REVOCATION_DURING_VERIFICATION
+    )
+
+
+def test_verification_cancels_once_a_revocation_finds_no_replacement_in_time() -> None:
+    # Revoked in discussion at day 12: the half freeze at day 16 came inside the
+    # window, which closes at day 20, before the phase ends at day 24.
+    revoked = (InitiativeSnapshot("a", revoked_at=T0 + 12 * DAY),)
+    snapshot = issue(IssueState.VERIFICATION, initiatives=revoked)
+
+    just_before = T0 + 20 * DAY - timedelta(seconds=1)
+
+    assert not next_state(snapshot, POLICY, just_before).changed
+    assert next_state(snapshot, POLICY, T0 + 20 * DAY).state is (
+        IssueState.CANCELED_AFTER_REVOCATION_DURING_VERIFICATION
+    )
+
+
 def test_end_of_verification_admits_initiatives_reaching_the_quorum() -> None:
     initiatives = (
         InitiativeSnapshot("a", satisfied_supporter_count=10),

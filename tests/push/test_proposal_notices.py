@@ -105,6 +105,22 @@ async def test_a_member_who_does_not_follow_the_issue_hears_nothing_when_voting_
     assert [d.path for d in receiver.deliveries] == [follower.path]
 
 
+async def test_interest_alone_makes_a_member_hear_that_voting_started(
+    app: Quart, resident: Person, other_resident: Person, receiver: Receiver
+) -> None:
+    phone = await subscribe(other_resident, receiver)
+    place = await make_place()
+    issue, _ = await propose(resident, place)
+    shown = await act(other_resident, "proposal.interest", {"issue_id": issue})
+    assert shown["status"] == "applied", shown
+
+    await to_voting(await created_at(issue) + 2 * HOUR)
+    await wait_until(lambda: len(receiver.deliveries) >= 1)
+    await asyncio.sleep(SETTLE_S)
+
+    assert titles(receiver, phone.path) == ["Voting has started"]
+
+
 async def test_voting_ends_soon_is_sent_once_over_repeated_ticks(
     app: Quart, resident: Person, other_resident: Person, receiver: Receiver
 ) -> None:
