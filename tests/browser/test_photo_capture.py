@@ -1,5 +1,5 @@
-"""A photo is turned upright once and loses its metadata before it is queued;
-one that cannot be cleaned is not queued at all."""
+"""A photo is turned upright once, made small enough and loses its metadata
+before it is queued; one that cannot be cleaned is not queued at all."""
 
 from __future__ import annotations
 
@@ -65,6 +65,36 @@ def test_a_sideways_photo_is_queued_upright_without_exif(
     image = Image.open(io.BytesIO(queued))
     assert image.size == (1800, 1200)
     assert len(image.getexif()) == 0
+
+
+def large_sideways_photo_with_gps(folder: Path) -> Path:
+    """A 12-megapixel phone photo, stored on its side with orientation 6 and a
+    position in its EXIF; upright, its top tenth is red."""
+    upright = Image.new("RGB", (3024, 4032), (40, 90, 160))
+    upright.paste((220, 20, 20), (0, 0, 3024, 403))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[GPS_INFO] = {1: "N", 2: (45.0, 27.0, 51.0), 3: "E", 4: (9.0, 11.0, 24.0)}
+    path = folder / "large_orient6_gps.jpg"
+    # Tag 6 asks viewers to turn the stored pixels a quarter clockwise.
+    upright.transpose(Image.Transpose.ROTATE_90).save(path, exif=exif, quality=90)
+    return path
+
+
+def test_a_large_photo_is_queued_at_most_2560_px_upright_without_exif(
+    server: Server, browser: Any, tmp_path: Path
+) -> None:
+    photo = large_sideways_photo_with_gps(tmp_path)
+    assert Image.open(photo).getexif().get_ifd(GPS_INFO)  # the input has GPS
+    page = open_form_offline(server, browser)
+    choose_and_save(page, photo)
+
+    (queued,) = queued_photos(page)
+    image = Image.open(io.BytesIO(queued)).convert("RGB")
+    assert image.size == (1920, 2560)
+    # Red at the top and not at the bottom: turned once, the right way.
+    assert image.getpixel((960, 50))[0] > 180 > image.getpixel((960, 2500))[0]
+    assert not image.info.get("exif")
 
 
 @pytest.mark.parametrize(
