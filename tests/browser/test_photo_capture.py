@@ -13,6 +13,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Server
+from tests.browser.heif_files import heif_with_scattered_metadata
 from tests.browser.pages import resident_context
 
 pytestmark = pytest.mark.browser
@@ -114,6 +115,19 @@ def test_a_heic_photo_is_queued_at_its_size_with_its_metadata_zeroed(
     # Chromium cannot decode HEIC: the Exif and XMP are zeros, the pixels intact.
     assert not any(image.info.get("exif") or b"")
     assert not any(image.info.get("xmp") or b"")
+
+
+def test_heif_metadata_in_idat_in_several_extents_after_64_bit_sizes_is_zeroed(
+    server: Server, browser: Any
+) -> None:
+    heif = heif_with_scattered_metadata()
+    page = open_form_offline(server, browser)
+    choose_and_save(
+        page, {"name": "scattered.heif", "mimeType": "image/heif", "buffer": heif.data}
+    )
+
+    # Every Exif and XMP byte is zero and not one other byte has changed.
+    assert queued_photos(page) == [heif.wiped()]
 
 
 def test_a_photo_that_cannot_be_cleaned_is_refused_and_not_queued(
