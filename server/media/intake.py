@@ -7,6 +7,7 @@ EXIF (GPS first of all), XMP, maker notes or ICC profile of the upload survives.
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 
@@ -53,6 +54,7 @@ def process_photo(data: bytes, max_pixels: int) -> ProcessedPhoto:
 
     with image:
         source_format = image.format or "unknown"
+        forget_unreadable_exif(image)
         if image.width * image.height > max_pixels:
             raise IntakeError(
                 "media.too_many_pixels",
@@ -75,6 +77,22 @@ def process_photo(data: bytes, max_pixels: int) -> ProcessedPhoto:
         display = encode_jpeg(rgb, DISPLAY_EDGE)
         thumb = encode_jpeg(rgb, THUMB_EDGE)
     return ProcessedPhoto(source_format, width, height, display, thumb)
+
+
+def forget_unreadable_exif(image: Image.Image) -> None:
+    """Treat an Exif block Pillow cannot parse as no Exif at all.
+
+    The PWA zeroes the Exif of a HEIC photo it cannot decode, keeping its length so
+    the file's offsets hold; zeros, like a damaged block, say nothing worth keeping.
+    The photo's turn is not lost: for HEIF it lives in the irot and imir properties,
+    which pillow-heif applies while decoding.
+    """
+    try:
+        image.getexif()
+    except (SyntaxError, ValueError, struct.error):
+        image.info.pop("exif", None)
+        # Pillow caches the half-read block; the next getexif must start afresh.
+        image._exif = None
 
 
 def upright_size(image: Image.Image) -> tuple[int, int]:

@@ -82,6 +82,14 @@ class Server:
             return json.loads(response.read())
 
 
+    def fetch(self, path: str, token: str) -> bytes:
+        """Read what the API answers as bytes (a photo), with a bearer token."""
+        headers = {"Authorization": f"Bearer {token}"}
+        request = urllib.request.Request(self.base_url + path, headers=headers)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return bytes(response.read())
+
+
 def wait_for_health(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -17,6 +17,7 @@ from tests.browser.pages import (
     watch_console,
 )
 from tests.browser.test_map import TILE
+from tests.browser.test_photo_capture import PHOTOS
 
 pytestmark = pytest.mark.browser
 
@@ -91,3 +92,27 @@ def test_staff_triage_three_reports_offline_and_the_server_gets_exactly_those_ch
         i: r["category"] for i, r in before.items()
     }
     assert problems == []
+
+
+def test_a_fixed_photo_that_cannot_be_cleaned_is_refused_with_the_reason(
+    server: Server, browser: Any
+) -> None:
+    server.cli("seed-demo")
+    sam = server.create_user("staff", "Sam")
+    context = browser.new_context(viewport=TABLET, locale="en-GB")
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(server.base_url + urlsplit(sam["signin_url"]).path)
+    page.get_by_test_id("nav-staff").click()
+    page.get_by_test_id("staff-report").first.click()
+
+    # The start of an iPhone photo: its GPS is there, the rest of the file is not.
+    cut = (PHOTOS / "iphonexr_orient6_gps.heic").read_bytes()[:3000]
+    page.get_by_test_id("fixed-photo-input").set_input_files(
+        {"name": "cut.heic", "mimeType": "image/heic", "buffer": cut}
+    )
+
+    expect(page.get_by_test_id("fixed-photo-message")).to_contain_text(
+        "could not be cleaned"
+    )
+    expect_outbox(page, 0)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import io
 
+import pillow_heif
 from PIL import Image
 
 from tests.conftest import FIXTURES, Person
@@ -54,6 +55,33 @@ async def test_heic_photo_is_turned_once_and_loses_its_gps(resident: Person) -> 
 
     assert served.height > served.width
     assert served.getexif().get(GPS_INFO) is None
+
+
+def wiped_on_the_device(data: bytes) -> bytes:
+    """The HEIC as the PWA queues it: its Exif and XMP items zeroed in place.
+
+    pillow-heif hands out each item's bytes as they lie in the file (the Exif item
+    minus its 4-byte header), so finding them finds the ranges the PWA wipes.
+    """
+    info = pillow_heif.open_heif(data).info
+    wiped = bytearray(data)
+    exif_at = wiped.find(info["exif"]) - 4
+    wiped[exif_at : exif_at + 4 + len(info["exif"])] = bytes(4 + len(info["exif"]))
+    xmp_at = wiped.find(info["xmp"])
+    wiped[xmp_at : xmp_at + len(info["xmp"])] = bytes(len(info["xmp"]))
+    return bytes(wiped)
+
+
+async def test_heic_photo_whose_metadata_the_device_zeroed_is_stored_upright(
+    resident: Person,
+) -> None:
+    data = wiped_on_the_device((PHOTOS / "iphonexr_orient6_gps.heic").read_bytes())
+
+    assert (await upload(resident, data)).status_code == 201
+    served = await fetch(resident, data)
+
+    # Portrait: the HEIF rotation (irot) is applied, though the Exif tag 6 is gone.
+    assert served.height > served.width
 
 
 async def test_thumbnail_is_small(resident: Person) -> None:

@@ -2,7 +2,7 @@
 // as soon as it is chosen, so Save has nothing slow left to do.
 import { h, mount } from '../ui/dom.js';
 import { t } from '../i18n/i18n.js';
-import { preparePhoto } from './photo.js';
+import { PhotoNotCleanError, preparePhoto } from './photo.js';
 
 export const MAX_PHOTOS = 5;
 
@@ -14,6 +14,42 @@ export function photoField() {
 
   const previews = h('ul', { class: 'thumbs', testid: 'photo-previews' });
   const message = h('p', { class: 'hint', 'aria-live': 'polite' });
+  // A photo that would carry its location: say why it stays behind, and let
+  // the person go on without it or pick another.
+  const refused = h(
+    'div',
+    { role: 'alert', testid: 'photo-refused', hidden: true },
+    h('p', { class: 'form__message--error' }, t('report.photo_not_clean')),
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn--small btn--secondary',
+          testid: 'photo-choose-other',
+          onclick: () => {
+            refused.hidden = true;
+            input.click();
+          },
+        },
+        t('report.photo_choose_other'),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn--small btn--quiet',
+          testid: 'photo-go-without',
+          onclick: () => {
+            refused.hidden = true;
+          },
+        },
+        t('report.photo_go_without'),
+      ),
+    ),
+  );
   const input = h('input', {
     id: 'photo',
     type: 'file',
@@ -71,16 +107,18 @@ export function photoField() {
     observedAt ??= new Date().toISOString();
     busy = busy.then(async () => {
       message.textContent = t('report.photo_preparing');
+      refused.hidden = true;
+      let failed = false;
       for (const file of files.slice(0, MAX_PHOTOS - photos.length)) {
         try {
           photos.push(await preparePhoto(file));
-        } catch {
-          message.textContent = t('report.photo_failed');
-          continue;
+        } catch (error) {
+          if (error instanceof PhotoNotCleanError) refused.hidden = false;
+          else failed = true;
         }
       }
       input.value = '';
-      message.textContent = '';
+      message.textContent = failed ? t('report.photo_failed') : '';
       renderPreviews();
     });
   }
@@ -96,6 +134,7 @@ export function photoField() {
     ),
     input,
     message,
+    refused,
     previews,
   );
 
@@ -113,6 +152,7 @@ export function photoField() {
     },
     reset() {
       photos.length = 0;
+      refused.hidden = true;
       observedAt = null;
       renderPreviews();
     },

@@ -2,6 +2,7 @@
 // long edge, re-encoded as JPEG. Re-encoding drops EXIF, so the location and
 // device details inside the original never leave the phone.
 import { logger } from '../app/log.js';
+import { HeifUnsafeError, wipeHeifMetadata } from './heif-metadata.js';
 
 const log = logger('photo');
 const MAX_EDGE = 2560;
@@ -44,24 +45,42 @@ async function encodeJpeg(bitmap, { width, height }) {
   );
 }
 
+/** A photo whose metadata could not be removed here: it must not be sent. */
+export class PhotoNotCleanError extends Error {
+  constructor(reason) {
+    super(`photo metadata cannot be removed: ${reason}`);
+    this.name = 'PhotoNotCleanError';
+  }
+}
+
+// A format this browser cannot decode (HEIC on all but Safari) keeps its
+// pixels as they came, for the server to decode; its Exif and XMP are zeroed
+// here first, or the GPS inside would wait in the outbox, the exported
+// outbox file and every proxy on the way.
+async function keepUndecoded(file) {
+  let bytes;
+  try {
+    bytes = wipeHeifMetadata(new Uint8Array(await file.arrayBuffer()));
+  } catch (error) {
+    if (!(error instanceof HeifUnsafeError)) throw error;
+    throw new PhotoNotCleanError(error.reason);
+  }
+  const blob = new Blob([bytes], { type: file.type || 'image/heif' });
+  return { blob, sha256: await sha256Hex(blob), decoded: false };
+}
+
 /**
  * Prepare a chosen photo for the outbox: answers `{blob, sha256, decoded,
- * width, height}`.
- *
- * A format the browser cannot decode (HEIC on most browsers) is kept as it
- * came: the server decodes it and strips its metadata on intake.
+ * width, height}`. Throws PhotoNotCleanError for a photo that this browser
+ * can neither decode nor clean of its metadata.
  */
 export async function preparePhoto(file) {
   let bitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   } catch (error) {
-    log.warn('cannot decode here, sending the original', file.type, error);
-    return {
-      blob: file,
-      sha256: await sha256Hex(file),
-      decoded: false,
-    };
+    log.warn('cannot decode here, sending it cleaned', file.type, error);
+    return keepUndecoded(file);
   }
 
   try {

@@ -7,7 +7,7 @@ import { t } from '../i18n/i18n.js';
 import { enqueue } from '../sync/outbox.js';
 import { putMedia } from '../sync/media.js';
 import { requestSync } from '../sync/engine.js';
-import { preparePhoto } from '../report/photo.js';
+import { PhotoNotCleanError, preparePhoto } from '../report/photo.js';
 import { departmentName } from './departments.js';
 
 function field(id, labelKey, control) {
@@ -120,8 +120,12 @@ export function fixedPhotoForm(record) {
       });
       message.textContent = t('staff.fixed_photo_queued');
       requestSync('fixed photo');
-    } catch {
-      message.textContent = t('report.photo_failed');
+    } catch (error) {
+      message.textContent = t(
+        error instanceof PhotoNotCleanError
+          ? 'report.photo_not_clean'
+          : 'report.photo_failed',
+      );
     } finally {
       input.value = '';
     }
