@@ -113,13 +113,34 @@ def default_topics(caller: Caller) -> list[str]:
     return list(TOPICS) if caller.is_staff else list(MEMBER_TOPICS)
 
 
+async def earlier_subscription(caller: Caller, body: SubscriptionIn) -> PushSubscription | None:
+    """The row this browser saved before: by endpoint, else by this device's id.
+
+    A push service may change a browser's endpoint at any time, and Chrome fires
+    ``pushsubscriptionchange`` with no old subscription, or not at all (the app
+    start then brings the new endpoint). The device id, the sync client id of the
+    installation, is what stays: the person's own row for it is this device's
+    earlier endpoint, whose choices the new one inherits.
+    """
+    existing = await PushSubscription.get_or_none(endpoint=body.endpoint)
+    if existing is not None or body.client_id is None:
+        return existing
+    return (
+        await PushSubscription.filter(user_id=caller.user.id, client_id=body.client_id)
+        .order_by("-updated_at")
+        .first()
+    )
+
+
 async def save_subscription(caller: Caller, body: SubscriptionIn) -> tuple[PushSubscription, bool]:
     """Create or refresh the subscription of this browser; answer it and whether it is new.
 
     An endpoint belongs to one browser: when another account signs in there, the
-    subscription moves to that account with the topics it chooses.
+    subscription moves to that account with the topics it chooses. A device has one
+    subscription: a new endpoint replaces the device's earlier one in place, so the
+    topics, filters and queued messages carry over to it.
     """
-    existing = await PushSubscription.get_or_none(endpoint=body.endpoint)
+    existing = await earlier_subscription(caller, body)
     moved = existing is not None and existing.user_id != caller.user.id  # type: ignore[attr-defined]
     keep = existing is not None and not moved
     topics = body.topics if body.topics is not None else (
@@ -127,6 +148,7 @@ async def save_subscription(caller: Caller, body: SubscriptionIn) -> tuple[PushS
     )
     fields: dict[str, Any] = {
         "user_id": caller.user.id,
+        "endpoint": body.endpoint,
         "client_id": body.client_id or (existing.client_id if keep and existing else None),
         "p256dh": body.keys.p256dh,
         "auth": body.keys.auth,
@@ -139,11 +161,16 @@ async def save_subscription(caller: Caller, body: SubscriptionIn) -> tuple[PushS
         ),
     }
     if existing is None:
-        subscription = await PushSubscription.create(id=uuid.uuid4(), endpoint=body.endpoint, **fields)
+        subscription = await PushSubscription.create(id=uuid.uuid4(), **fields)
     else:
         subscription = existing
         subscription.update_from_dict(fields)
         await subscription.save()
+    if subscription.client_id is not None:
+        # Endpoints this device had before are dead: nothing sent there arrives.
+        await PushSubscription.filter(
+            user_id=caller.user.id, client_id=subscription.client_id
+        ).exclude(id=subscription.id).delete()
     await index_topics(subscription)
     return subscription, existing is None
 

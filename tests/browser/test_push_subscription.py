@@ -1,0 +1,132 @@
+"""The app and its service worker keep the server's copy of this device's push
+subscription right, with the topics the person chose.
+
+No push service answers here (TESTING.md), so ``PushManager`` is replaced at its
+narrowest point: ``subscribe`` answers a subscription whose keys the test made,
+pointing at a loopback address the server is told to accept, and
+``getSubscription`` answers the last one made. In the page it is an init script;
+in the service worker, code run there with Playwright's ``Worker.evaluate``.
+Everything else (the app, the worker's listeners, the server) runs unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Server, running_server
+from tests.browser.pages import PHONE, wait_until_controlled, watch_console
+from tests.push.receiver import Receiver
+
+pytestmark = pytest.mark.browser
+
+FAKE_PUSH_MANAGER = """(made) => {
+  let current = null;
+  const subscription = () => ({
+    endpoint: made.endpoint,
+    expirationTime: null,
+    toJSON: () => made,
+    unsubscribe: async () => ((current = null), true),
+  });
+  PushManager.prototype.subscribe = async () => (current = subscription());
+  PushManager.prototype.getSubscription = async () => current;
+}"""
+
+# Chrome fires the event with no old and no new subscription. Being untrusted,
+# its waitUntil throws in the listener after the renewal has started; the test
+# then watches the server, not the event.
+SUBSCRIPTION_CHANGED = """(made) => {
+  (%s)(made);
+  self.dispatchEvent(new ExtendableEvent('pushsubscriptionchange'));
+}""" % FAKE_PUSH_MANAGER
+
+
+@pytest.fixture
+def push_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    """A server that takes push endpoints on loopback, where the fakes point."""
+    monkeypatch.setenv("WEGOVNOW_PUSH_ALLOW_LOOPBACK", "on")
+    with running_server(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    running = Receiver("mailto:tests@wegovnow.example.org").start()
+    yield running
+    running.stop()
+
+
+def app_page(
+    server: Server,
+    browser: Any,
+    person: dict[str, Any],
+    made: dict[str, Any],
+    problems: list[str],
+    permissions: list[str] | None = None,
+) -> Any:
+    """A signed-in page whose browser subscribes to `made`."""
+    context = browser.new_context(
+        viewport=PHONE, locale="en-GB", permissions=permissions or []
+    )
+    context.add_init_script(script=f"({FAKE_PUSH_MANAGER})({json.dumps(made)})")
+    page = context.new_page()
+    watch_console(page, problems)
+    page.goto(server.base_url + urlsplit(person["signin_url"]).path)
+    wait_until_controlled(page)
+    return page
+
+
+def service_worker(page: Any) -> Any:
+    workers = page.context.service_workers
+    return workers[0] if workers else page.context.wait_for_event("serviceworker")
+
+
+def server_devices(server: Server, person: dict[str, Any]) -> list[dict[str, Any]]:
+    return server.api("/api/push/subscriptions", person["token"])  # type: ignore[no-any-return]
+
+
+def wait_for_endpoint(
+    page: Any, server: Server, person: dict[str, Any], endpoint: str
+) -> list[dict[str, Any]]:
+    """The person's devices once the server holds `endpoint`."""
+    devices: list[dict[str, Any]] = []
+    for _ in range(100):
+        devices = server_devices(server, person)
+        if any(d["endpoint"] == endpoint for d in devices):
+            return devices
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the server never got {endpoint}: {devices}")
+
+
+def choose_topics(page: Any, server: Server, wanted: set[str]) -> None:
+    page.goto(server.base_url + "/settings/notifications")
+    expect(page.get_by_test_id("push-save")).to_be_visible()
+    for box in page.locator('input[type="checkbox"]').all():
+        box.set_checked(box.get_attribute("name") in wanted)
+    page.get_by_test_id("push-save").click()
+    expect(page.get_by_test_id("push-status")).to_have_text("Saved.")
+
+
+def test_a_renewed_subscription_keeps_the_topics_chosen_on_the_device(
+    push_server: Server, browser: Any, receiver: Receiver
+) -> None:
+    rita = push_server.create_user("resident", "Rita")
+    first = receiver.new_device().subscription(receiver.base_url)
+    renewed = receiver.new_device().subscription(receiver.base_url)
+    problems: list[str] = []
+    page = app_page(push_server, browser, rita, first, problems, ["notifications"])
+    choose_topics(page, push_server, {"my_reports", "new_reports"})
+
+    service_worker(page).evaluate(SUBSCRIPTION_CHANGED, renewed)
+    devices = wait_for_endpoint(page, push_server, rita, renewed["endpoint"])
+
+    assert [(d["endpoint"], d["topics"]) for d in devices] == [
+        (renewed["endpoint"], ["my_reports", "new_reports"])
+    ]
+    assert problems == []
