@@ -12,6 +12,7 @@ Everything else (the app, the worker's listeners, the server) runs unchanged.
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -129,4 +130,70 @@ def test_a_renewed_subscription_keeps_the_topics_chosen_on_the_device(
     assert [(d["endpoint"], d["topics"]) for d in devices] == [
         (renewed["endpoint"], ["my_reports", "new_reports"])
     ]
+    assert problems == []
+
+
+def demo_areas(server: Server) -> list[dict[str, Any]]:
+    """The demo's map areas (id, name, code), loaded by ``seed-demo``."""
+    with urllib.request.urlopen(server.base_url + "/api/areas", timeout=10) as answer:
+        return [f["properties"] for f in json.loads(answer.read())["features"]]
+
+
+def assign_areas(server: Server, person: dict[str, Any], codes: list[str]) -> None:
+    """An admin says which areas a staff member works in, as the admin screen does."""
+    admin = server.create_user("admin", "Ada")
+    request = urllib.request.Request(
+        f"{server.base_url}/api/admin/users/{person['id']}/role",
+        data=json.dumps({"role": "staff", "areas": codes}).encode(),
+        headers={
+            "Authorization": f"Bearer {admin['token']}",
+            "Content-Type": "application/json",
+        },
+        method="PUT",
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+def test_staff_who_tap_notify_me_hear_of_new_reports_in_the_areas_they_work_in(
+    push_server: Server, browser: Any, receiver: Receiver
+) -> None:
+    push_server.cli("seed-demo")
+    ward = demo_areas(push_server)[0]
+    sam = push_server.create_user("staff", "Sam")
+    assign_areas(push_server, sam, [ward["code"]])
+    problems: list[str] = []
+    made = receiver.new_device().subscription(receiver.base_url)
+    page = app_page(push_server, browser, sam, made, problems, ["notifications"])
+
+    # Untouched, the screen must save what the server would give a new device,
+    # not an empty (city-wide) choice.
+    page.goto(push_server.base_url + "/settings/notifications")
+    expect(page.get_by_test_id(f"map_area-{ward['id']}")).to_be_checked()
+    page.get_by_test_id("push-save").click()
+    expect(page.get_by_test_id("push-status")).to_have_text("Saved.")
+
+    [device] = server_devices(push_server, sam)
+    assert ("new_reports" in device["topics"], device["map_areas"]) == (True, [ward["id"]])
+    assert problems == []
+
+
+def test_a_resident_can_choose_new_reports_in_one_area_and_one_category(
+    push_server: Server, browser: Any, receiver: Receiver
+) -> None:
+    push_server.cli("seed-demo")
+    ward = demo_areas(push_server)[-1]
+    rita = push_server.create_user("resident", "Rita")
+    problems: list[str] = []
+    made = receiver.new_device().subscription(receiver.base_url)
+    page = app_page(push_server, browser, rita, made, problems, ["notifications"])
+
+    page.goto(push_server.base_url + "/settings/notifications")
+    page.get_by_test_id("topic-new_reports").check()
+    page.get_by_test_id(f"map_area-{ward['id']}").check()
+    page.get_by_test_id("category-pothole").check()
+    page.get_by_test_id("push-save").click()
+    expect(page.get_by_test_id("push-status")).to_have_text("Saved.")
+
+    [device] = server_devices(push_server, rita)
+    assert (device["map_areas"], device["categories"]) == ([ward["id"]], ["pothole"])
     assert problems == []

@@ -79,6 +79,26 @@ async def test_staff_follow_new_reports_by_default_and_residents_their_own(
     assert theirs[0]["topics"] == ["delegations", "followed_issues", "my_reports", "new_reports"]
 
 
+async def test_staff_without_an_area_follow_new_reports_in_the_whole_city(
+    app: Quart, staff: Person, receiver: Receiver
+) -> None:
+    await subscribe(staff, receiver)
+
+    theirs = await (await staff.get("/api/push/subscriptions")).get_json()
+
+    assert (theirs[0]["map_areas"], theirs[0]["area"]) == ([], None)
+
+
+async def test_a_map_area_no_admin_loaded_is_refused(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    body = {**receiver.new_device().subscription(receiver.base_url), "map_areas": ["nowhere"]}
+
+    status, answer = await post(resident, body)
+
+    assert (status, answer["error"]["code"]) == (400, "push.unknown_map_area")
+
+
 async def test_proposal_topics_can_be_switched_off_on_one_device(
     app: Quart, resident: Person, receiver: Receiver
 ) -> None:
