@@ -6,7 +6,9 @@ narrowest point: ``subscribe`` answers a subscription whose keys the test made,
 pointing at a loopback address the server is told to accept, and
 ``getSubscription`` answers the last one made. In the page it is an init script;
 in the service worker, code run there with Playwright's ``Worker.evaluate``.
-Everything else (the app, the worker's listeners, the server) runs unchanged.
+``Notification.requestPermission`` is replaced too, to count the prompts the app
+opens and to agree to them. Everything else (the app, the worker's listeners, the
+server) runs unchanged.
 """
 
 from __future__ import annotations
@@ -28,16 +30,42 @@ from tests.push.receiver import Receiver
 pytestmark = pytest.mark.browser
 
 FAKE_PUSH_MANAGER = """(made) => {
-  let current = null;
+  // A page keeps its subscription across reloads, as a browser does; the
+  // worker, which has no sessionStorage, starts with none.
+  const kept = typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  let current = kept?.getItem('fake-push') === made.endpoint;
   const subscription = () => ({
     endpoint: made.endpoint,
     expirationTime: null,
     toJSON: () => made,
-    unsubscribe: async () => ((current = null), true),
+    unsubscribe: async () => {
+      kept?.removeItem('fake-push');
+      current = false;
+      return true;
+    },
   });
-  PushManager.prototype.subscribe = async () => (current = subscription());
-  PushManager.prototype.getSubscription = async () => current;
+  PushManager.prototype.subscribe = async () => {
+    kept?.setItem('fake-push', made.endpoint);
+    current = true;
+    return subscription();
+  };
+  PushManager.prototype.getSubscription = async () =>
+    current ? subscription() : null;
 }"""
+
+# Counts the permission prompts the app opens, across page loads, and answers
+# as a person who agrees would.
+COUNT_PERMISSION_PROMPTS = """(() => {
+  Notification.requestPermission = async () => {
+    const asked = Number(sessionStorage.getItem('asked') ?? 0);
+    sessionStorage.setItem('asked', String(asked + 1));
+    return 'granted';
+  };
+})()"""
+PROMPTS = "Number(sessionStorage.getItem('asked') ?? 0)"
+CURRENT_ENDPOINT = """navigator.serviceWorker.ready
+    .then((r) => r.pushManager.getSubscription())
+    .then((s) => s && s.endpoint)"""
 
 # Chrome fires the event with no old and no new subscription. Being untrusted,
 # its waitUntil throws in the listener after the renewal has started; the test
@@ -76,6 +104,7 @@ def app_page(
         viewport=PHONE, locale="en-GB", permissions=permissions or []
     )
     context.add_init_script(script=f"({FAKE_PUSH_MANAGER})({json.dumps(made)})")
+    context.add_init_script(script=COUNT_PERMISSION_PROMPTS)
     page = context.new_page()
     watch_console(page, problems)
     page.goto(server.base_url + urlsplit(person["signin_url"]).path)
@@ -103,6 +132,19 @@ def wait_for_endpoint(
             return devices
         page.wait_for_timeout(100)
     raise AssertionError(f"the server never got {endpoint}: {devices}")
+
+
+def forget_device(server: Server, person: dict[str, Any], endpoint: str) -> None:
+    request = urllib.request.Request(
+        server.base_url + "/api/push/subscriptions",
+        data=json.dumps({"endpoint": endpoint}).encode(),
+        headers={
+            "Authorization": f"Bearer {person['token']}",
+            "Content-Type": "application/json",
+        },
+        method="DELETE",
+    )
+    urllib.request.urlopen(request, timeout=10).close()
 
 
 def choose_topics(page: Any, server: Server, wanted: set[str]) -> None:
@@ -196,4 +238,41 @@ def test_a_resident_can_choose_new_reports_in_one_area_and_one_category(
 
     [device] = server_devices(push_server, rita)
     assert (device["map_areas"], device["categories"]) == ([ward["id"]], ["pothole"])
+    assert problems == []
+
+
+def test_the_app_asks_for_notification_permission_only_when_the_person_taps_notify_me(
+    push_server: Server, browser: Any, receiver: Receiver
+) -> None:
+    rita = push_server.create_user("resident", "Rita")
+    problems: list[str] = []
+    made = receiver.new_device().subscription(receiver.base_url)
+    page = app_page(push_server, browser, rita, made, problems)
+    page.goto(push_server.base_url + "/settings/notifications")
+    expect(page.get_by_test_id("push-save")).to_have_text("Notify me")
+    before = page.evaluate(PROMPTS)
+
+    page.get_by_test_id("push-save").click()
+    expect(page.get_by_test_id("push-status")).to_have_text("Saved.")
+
+    # Two app starts (sign-in and settings) asked nothing; the tap asked once.
+    assert (before, page.evaluate(PROMPTS)) == (0, 1)
+    assert problems == []
+
+
+def test_every_app_start_gives_the_server_the_browsers_subscription_even_one_it_lost(
+    push_server: Server, browser: Any, receiver: Receiver
+) -> None:
+    rita = push_server.create_user("resident", "Rita")
+    problems: list[str] = []
+    made = receiver.new_device().subscription(receiver.base_url)
+    page = app_page(push_server, browser, rita, made, problems, ["notifications"])
+    wait_for_endpoint(page, push_server, rita, made["endpoint"])
+    forget_device(push_server, rita, made["endpoint"])
+    assert server_devices(push_server, rita) == []
+
+    page.reload()
+    devices = wait_for_endpoint(page, push_server, rita, made["endpoint"])
+
+    assert [d["endpoint"] for d in devices] == [page.evaluate(CURRENT_ENDPOINT)]
     assert problems == []
