@@ -56,7 +56,7 @@ async def new_report_topics(cache: dict[str, Any] | None) -> list[dict[str, Any]
         return cache["push_new_report_topics"]  # type: ignore[no-any-return]
     rows = await PushTopic.filter(
         topic="new_reports", subscription__user__deleted_at=None
-    ).values(*FIELDS, "category", "min_lon", "min_lat", "max_lon", "max_lat")
+    ).values(*FIELDS, "category", "map_area", "min_lon", "min_lat", "max_lon", "max_lat")
     if cache is not None:
         cache["push_new_report_topics"] = rows
     return rows
@@ -64,6 +64,9 @@ async def new_report_topics(cache: dict[str, Any] | None) -> list[dict[str, Any]
 
 def topic_matches(row: dict[str, Any], report: Report) -> bool:
     if row["category"] not in (None, report.category_id):  # type: ignore[attr-defined]
+        return False
+    area_id = report.area_id  # type: ignore[attr-defined]
+    if row["map_area"] not in (None, str(area_id) if area_id else None):
         return False
     if row["min_lon"] is None:
         return True
@@ -114,8 +117,8 @@ async def enqueue_report_event(
 ) -> int:
     """Queue one message per subscribed device for ``event`` on ``report``.
 
-    ``created`` goes to devices following new reports in the report's category and
-    area; ``state`` and ``update`` go to the reporter's devices. The actor is never
+    ``created`` goes to devices following new reports in the report's category,
+    map area and box; ``state`` and ``update`` go to the reporter's devices. The actor is never
     notified of their own act. Answers the number of messages queued.
     """
     targets = await recipients(report, actor_id, event, cache)

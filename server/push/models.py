@@ -20,9 +20,11 @@ class PushSubscription(Model):
     auth = fields.CharField(max_length=32)
     # "my_reports", "new_reports", "followed_issues", "delegations" (TOPICS).
     topics = fields.JSONField(default=list)
-    # Filters of "new_reports": category ids (empty: all) and an optional
+    # Filters of "new_reports": category ids (empty: all), map area ids (the
+    # MapArea outlines admins load; empty: all) and an optional
     # [min_lon, min_lat, max_lon, max_lat] box.
     categories = fields.JSONField(default=list)
+    map_areas = fields.JSONField(default=list)
     area = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -85,8 +87,9 @@ class PushMessage(Model):
 class PushTopic(Model):
     """What a subscription receives, one row per topic and category, for fan-out queries.
 
-    Rebuilt from the subscription's ``topics``, ``categories`` and ``area`` whenever
-    they change; a null category means all, a null box means everywhere.
+    Rebuilt from the subscription's ``topics``, ``categories``, ``map_areas`` and
+    ``area`` whenever they change; a null category or map area means all, a null
+    box means everywhere.
     """
 
     id = fields.BigIntField(primary_key=True)
@@ -95,6 +98,7 @@ class PushTopic(Model):
     )
     topic = fields.CharField(max_length=32, db_index=True)
     category = fields.CharField(max_length=64, null=True)
+    map_area = fields.CharField(max_length=36, null=True)
     min_lon = fields.FloatField(null=True)
     min_lat = fields.FloatField(null=True)
     max_lon = fields.FloatField(null=True)

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.accounts.auth import Caller
+from server.areas.models import MapArea
 from server.core.errors import BadRequest
 from server.push.models import PushSubscription, PushTopic
 from server.push.rules import EndpointRefused, address_allowed, parse_endpoint
@@ -42,6 +43,7 @@ class SubscriptionIn(BaseModel):
     client_id: str | None = Field(default=None, min_length=8, max_length=64)
     topics: list[str] | None = Field(default=None, max_length=16)
     categories: list[str] | None = Field(default=None, max_length=100)
+    map_areas: list[str] | None = Field(default=None, max_length=100)
     area: tuple[float, float, float, float] | None = None
 
 
@@ -102,8 +104,37 @@ def check_topics(body: SubscriptionIn) -> None:
             raise BadRequest("push.bad_area")
 
 
+async def check_map_areas(body: SubscriptionIn) -> None:
+    """Every map area named must be one admins loaded: a mistyped id would
+    silently leave the device hearing of nothing."""
+    if not body.map_areas:
+        return
+    known = {str(key) for key in await MapArea.all().values_list("id", flat=True)}
+    for area_id in body.map_areas:
+        if area_id not in known:
+            raise BadRequest("push.unknown_map_area", {"map_area": area_id[:40]})
+
+
+async def default_map_areas(caller: Caller) -> list[str]:
+    """The map areas staff work in (``User.areas``, by id or code); none for others.
+
+    None means the whole city: staff with no area, and staff whose areas name no
+    outline loaded yet, hear of every new report rather than of nothing.
+
+    Known shortcoming: the default is taken when a device first subscribes; when
+    an admin later changes someone's areas, their devices keep the earlier ones
+    until the person picks others in the notification settings.
+    """
+    wanted = {name for name in caller.user.areas or [] if name}
+    if not caller.is_staff or not wanted:
+        return []
+    rows = await MapArea.all().values_list("id", "code")
+    return sorted(str(key) for key, code in rows if str(key) in wanted or code in wanted)
+
+
 def default_topics(caller: Caller) -> list[str]:
-    """Staff hear of new reports unless they say otherwise; everybody of their own
+    """Staff hear of new reports (in their areas, ``default_map_areas``) unless they
+    say otherwise; everybody of their own
     reports, of the proposals they follow and of delegations they receive.
 
     Known shortcoming: subscriptions saved before the proposal topics existed keep
@@ -113,13 +144,34 @@ def default_topics(caller: Caller) -> list[str]:
     return list(TOPICS) if caller.is_staff else list(MEMBER_TOPICS)
 
 
+async def earlier_subscription(caller: Caller, body: SubscriptionIn) -> PushSubscription | None:
+    """The row this browser saved before: by endpoint, else by this device's id.
+
+    A push service may change a browser's endpoint at any time, and Chrome fires
+    ``pushsubscriptionchange`` with no old subscription, or not at all (the app
+    start then brings the new endpoint). The device id, the sync client id of the
+    installation, is what stays: the person's own row for it is this device's
+    earlier endpoint, whose choices the new one inherits.
+    """
+    existing = await PushSubscription.get_or_none(endpoint=body.endpoint)
+    if existing is not None or body.client_id is None:
+        return existing
+    return (
+        await PushSubscription.filter(user_id=caller.user.id, client_id=body.client_id)
+        .order_by("-updated_at")
+        .first()
+    )
+
+
 async def save_subscription(caller: Caller, body: SubscriptionIn) -> tuple[PushSubscription, bool]:
     """Create or refresh the subscription of this browser; answer it and whether it is new.
 
     An endpoint belongs to one browser: when another account signs in there, the
-    subscription moves to that account with the topics it chooses.
+    subscription moves to that account with the topics it chooses. A device has one
+    subscription: a new endpoint replaces the device's earlier one in place, so the
+    topics, filters and queued messages carry over to it.
     """
-    existing = await PushSubscription.get_or_none(endpoint=body.endpoint)
+    existing = await earlier_subscription(caller, body)
     moved = existing is not None and existing.user_id != caller.user.id  # type: ignore[attr-defined]
     keep = existing is not None and not moved
     topics = body.topics if body.topics is not None else (
@@ -127,6 +179,7 @@ async def save_subscription(caller: Caller, body: SubscriptionIn) -> tuple[PushS
     )
     fields: dict[str, Any] = {
         "user_id": caller.user.id,
+        "endpoint": body.endpoint,
         "client_id": body.client_id or (existing.client_id if keep and existing else None),
         "p256dh": body.keys.p256dh,
         "auth": body.keys.auth,
@@ -134,40 +187,52 @@ async def save_subscription(caller: Caller, body: SubscriptionIn) -> tuple[PushS
         "categories": body.categories if body.categories is not None else (
             existing.categories if keep and existing else []
         ),
+        "map_areas": body.map_areas if body.map_areas is not None else (
+            existing.map_areas if keep and existing else await default_map_areas(caller)
+        ),
         "area": list(body.area) if body.area is not None else (
             existing.area if keep and existing and body.topics is None else None
         ),
     }
     if existing is None:
-        subscription = await PushSubscription.create(id=uuid.uuid4(), endpoint=body.endpoint, **fields)
+        subscription = await PushSubscription.create(id=uuid.uuid4(), **fields)
     else:
         subscription = existing
         subscription.update_from_dict(fields)
         await subscription.save()
+    if subscription.client_id is not None:
+        # Endpoints this device had before are dead: nothing sent there arrives.
+        await PushSubscription.filter(
+            user_id=caller.user.id, client_id=subscription.client_id
+        ).exclude(id=subscription.id).delete()
     await index_topics(subscription)
     return subscription, existing is None
 
 
 async def index_topics(subscription: PushSubscription) -> None:
     await PushTopic.filter(subscription=subscription).delete()
-    box = subscription.area or [None, None, None, None]
     rows = []
     for topic in subscription.topics:
-        categories: list[str | None] = [None]
-        if topic == "new_reports" and subscription.categories:
-            categories = list(subscription.categories)
-        for category in categories:
-            rows.append(
-                PushTopic(
-                    subscription=subscription, topic=topic, category=category,
-                    min_lon=box[0] if topic == "new_reports" else None,
-                    min_lat=box[1] if topic == "new_reports" else None,
-                    max_lon=box[2] if topic == "new_reports" else None,
-                    max_lat=box[3] if topic == "new_reports" else None,
-                )
-            )
+        rows.extend(topic_rows(subscription, topic))
     if rows:
         await PushTopic.bulk_create(rows)
+
+
+def topic_rows(subscription: PushSubscription, topic: str) -> list[PushTopic]:
+    """One row per category and map area chosen: "new_reports" alone is filtered."""
+    if topic != "new_reports":
+        return [PushTopic(subscription=subscription, topic=topic)]
+    box = subscription.area or [None, None, None, None]
+    categories: list[str | None] = list(subscription.categories) or [None]
+    map_areas: list[str | None] = list(subscription.map_areas or []) or [None]
+    return [
+        PushTopic(
+            subscription=subscription, topic=topic, category=category, map_area=map_area,
+            min_lon=box[0], min_lat=box[1], max_lon=box[2], max_lat=box[3],
+        )
+        for category in categories
+        for map_area in map_areas
+    ]
 
 
 def subscription_json(subscription: PushSubscription) -> dict[str, Any]:
@@ -177,6 +242,7 @@ def subscription_json(subscription: PushSubscription) -> dict[str, Any]:
         "client_id": subscription.client_id,
         "topics": subscription.topics,
         "categories": subscription.categories,
+        "map_areas": subscription.map_areas,
         "area": subscription.area,
         "created_at": subscription.created_at.isoformat(),
         "last_sent_at": subscription.last_sent_at.isoformat() if subscription.last_sent_at else None,

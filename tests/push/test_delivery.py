@@ -6,6 +6,8 @@ import time
 from quart import Quart
 
 from server.accounts.models import User
+from server.areas.geometry import Outline
+from server.areas.routes import create_areas
 from server.push.models import PushMessage, PushSubscription
 from tests.conftest import Person
 from tests.helpers import mutation, new_report_args, push
@@ -13,10 +15,26 @@ from tests.push.conftest import SUBJECT, subscribe, wait_until
 from tests.push.receiver import Receiver
 
 
-async def reported(resident: Person, **overrides: object) -> str:
+async def reported(resident: Person, seq: int = 1, **overrides: object) -> str:
     args = new_report_args(**overrides)
-    await push(resident, "client-rita-0001", [mutation(1, "report.create", args)])
+    answer = await push(resident, "client-rita-0001", [mutation(seq, "report.create", args)])
+    assert answer["results"][0]["status"] == "applied", answer
     return str(args["id"])
+
+
+# Two wards of Milan: the centre holds new_report_args' default location.
+CENTRE = (9.15, 45.44, 9.23, 45.49)
+NORTH = (9.15, 45.50, 9.23, 45.55)
+IN_THE_NORTH = {"lat": 45.52, "lon": 9.19, "accuracy": 8.0}
+
+
+async def load_wards() -> dict[str, str]:
+    """Load the two wards as an admin would; answer their ids by code."""
+    outlines = []
+    for code, (w, s, e, n) in (("C1", CENTRE), ("N9", NORTH)):
+        ring = [[w, s], [e, s], [e, n], [w, n], [w, s]]
+        outlines.append(Outline(code, code, {"type": "Polygon", "coordinates": [ring]}, (w, s, e, n)))
+    return {area.code: str(area.id) for area in await create_areas(outlines)}
 
 
 async def set_state(staff: Person, report_id: str, state: str, seq: int = 1) -> None:
@@ -99,6 +117,40 @@ async def test_new_report_topic_follows_the_chosen_category_and_area(
     await asyncio.sleep(0.3)
 
     assert [d.path for d in receiver.deliveries] == [milan.path]
+
+
+async def test_new_report_in_a_staff_members_area_reaches_them_and_one_outside_does_not(
+    app: Quart, resident: Person, staff: Person, receiver: Receiver
+) -> None:
+    await load_wards()
+    # Admins name a staff member's areas by the code of the outline they loaded.
+    await User.filter(id=staff.user.id).update(areas=["C1"])
+    tablet = await subscribe(staff, receiver)
+
+    in_centre = await reported(resident)
+    await reported(resident, seq=2, location=IN_THE_NORTH)
+    await wait_until(lambda: len(receiver.deliveries) >= 1)
+    await asyncio.sleep(0.3)  # time enough for the report in the north to arrive too
+
+    assert [(d.path, d.message["url"]) for d in receiver.deliveries] == [
+        (tablet.path, f"/staff/reports/{in_centre}")
+    ]
+
+
+async def test_new_report_topic_follows_the_chosen_map_area(
+    app: Quart, resident: Person, other_resident: Person, receiver: Receiver
+) -> None:
+    wards = await load_wards()
+    north = await subscribe(other_resident, receiver, topics=["new_reports"], map_areas=[wards["N9"]])
+
+    await reported(resident)
+    in_north = await reported(resident, seq=2, location=IN_THE_NORTH)
+    await wait_until(lambda: len(receiver.deliveries) >= 1)
+    await asyncio.sleep(0.3)
+
+    assert [(d.path, d.message["url"]) for d in receiver.deliveries] == [
+        (north.path, f"/mine?report={in_north}")
+    ]
 
 
 async def test_reporter_marking_their_own_report_fixed_is_not_notified(

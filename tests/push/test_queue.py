@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
+from typing import Any
 
+import pytest
 from quart import Quart
 
+from server.push import events
 from server.push.models import PushMessage, PushPreference, PushSubscription
 from server.push.worker import Worker, now_ms
 from server.settings import Settings
@@ -92,3 +95,29 @@ async def test_a_message_in_quiet_hours_waits_until_they_end(
     message = await PushMessage.get()
 
     assert 58 * 60_000 < message.due_at - now_ms() <= 60 * 60_000
+
+
+async def test_a_state_change_that_fails_after_queueing_leaves_no_message_queued(
+    app: Quart, resident: Person, staff: Person, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await subscribe(resident, receiver)
+    report = new_report_args()
+    await push(resident, "client-rita-0001", [mutation(1, "report.create", report)])
+    seen_in_transaction: list[int] = []
+    queue_report_event = events.enqueue_report_event
+
+    async def fail_after_queueing(*args: Any, **kwargs: Any) -> int:
+        # No real handler fails after queueing, its last step; this stands in for
+        # a bug or a broken constraint there. It counts the queue from inside the
+        # mutation's savepoint first, so the test shows the message was written
+        # and rolled back, not that it was never written.
+        queued = await queue_report_event(*args, **kwargs)
+        seen_in_transaction.append(await PushMessage.all().count())
+        raise RuntimeError(f"failed after queueing {queued} messages")
+
+    monkeypatch.setattr("server.reports.mutations.enqueue_report_event", fail_after_queueing)
+    change = mutation(1, "report.set_state", {"id": report["id"], "state": "acknowledged"})
+    answer = await push(staff, "client-sam-00001", [change])
+
+    assert (answer["results"][0]["code"], seen_in_transaction) == ("mutation.failed", [1])
+    assert await PushMessage.all().count() == 0

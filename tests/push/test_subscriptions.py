@@ -79,6 +79,26 @@ async def test_staff_follow_new_reports_by_default_and_residents_their_own(
     assert theirs[0]["topics"] == ["delegations", "followed_issues", "my_reports", "new_reports"]
 
 
+async def test_staff_without_an_area_follow_new_reports_in_the_whole_city(
+    app: Quart, staff: Person, receiver: Receiver
+) -> None:
+    await subscribe(staff, receiver)
+
+    theirs = await (await staff.get("/api/push/subscriptions")).get_json()
+
+    assert (theirs[0]["map_areas"], theirs[0]["area"]) == ([], None)
+
+
+async def test_a_map_area_no_admin_loaded_is_refused(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    body = {**receiver.new_device().subscription(receiver.base_url), "map_areas": ["nowhere"]}
+
+    status, answer = await post(resident, body)
+
+    assert (status, answer["error"]["code"]) == (400, "push.unknown_map_area")
+
+
 async def test_proposal_topics_can_be_switched_off_on_one_device(
     app: Quart, resident: Person, receiver: Receiver
 ) -> None:
@@ -112,6 +132,48 @@ async def test_an_endpoint_moves_to_the_account_now_signed_in_on_that_browser(
 
     assert await PushSubscription.filter(user_id=other_resident.user.id).count() == 1
     assert await PushSubscription.filter(user_id=resident.user.id).count() == 0
+
+
+DEVICE = "client-rita-phone-1"
+
+
+async def test_a_new_endpoint_from_the_same_device_keeps_its_topics_and_filters(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    # The push service renewed the endpoint: the worker posts it with the device id
+    # only, with no topics and no old subscription (Chrome gives none).
+    choices = {"topics": ["new_reports"], "categories": ["pothole"], "area": [9.0, 45.3, 9.3, 45.6]}
+    await subscribe(resident, receiver, client_id=DEVICE, **choices)
+    renewed = {**receiver.new_device().subscription(receiver.base_url), "client_id": DEVICE}
+
+    status, answer = await post(resident, renewed)
+
+    assert status == 200
+    assert {key: answer[key] for key in choices} == choices
+
+
+async def test_a_new_endpoint_from_the_same_device_replaces_the_old_one(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    await subscribe(resident, receiver, client_id=DEVICE)
+    renewed = receiver.new_device().subscription(receiver.base_url)
+
+    await post(resident, {**renewed, "client_id": DEVICE})
+
+    endpoints = await PushSubscription.all().values_list("endpoint", flat=True)
+    assert endpoints == [renewed["endpoint"]]
+
+
+async def test_another_persons_device_id_brings_them_none_of_its_choices(
+    app: Quart, resident: Person, other_resident: Person, receiver: Receiver
+) -> None:
+    await subscribe(resident, receiver, client_id=DEVICE, topics=["new_reports"])
+    body = {**receiver.new_device().subscription(receiver.base_url), "client_id": DEVICE}
+
+    status, answer = await post(other_resident, body)
+
+    assert (status, answer["topics"]) == (201, ["delegations", "followed_issues", "my_reports"])
+    assert await PushSubscription.filter(user_id=resident.user.id).count() == 1
 
 
 async def test_delete_removes_only_the_callers_own_subscription(

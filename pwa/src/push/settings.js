@@ -2,12 +2,20 @@
 // person. The browser's permission prompt appears only after "Notify me" is
 // tapped, never on its own.
 //
-// Message keys it needs in locales/<lang>.json: push.title, push.unsupported,
+// Message keys it needs in locales/<lang>.json (and those of filters.js):
+// push.title, push.unsupported,
 // push.enable, push.disable, push.denied, push.topic.<each of TOPICS>,
 // push.quiet, push.quiet_from, push.quiet_to, push.save, push.saved.
 import { h, mount } from '../ui/dom.js';
 import { t } from '../i18n/i18n.js';
 import { HttpError, requestJson } from '../api/http.js';
+import { currentUser, isStaff } from '../api/session.js';
+import {
+  defaultMapAreas,
+  filterFields,
+  loadFilterOptions,
+  readFilters,
+} from './filters.js';
 import {
   disableNotifications,
   enableNotifications,
@@ -16,9 +24,10 @@ import {
 } from './subscription.js';
 
 // The topics the server offers (server/push/subscriptions.py TOPICS), in the
-// order shown, and those a new device starts with (its MEMBER_TOPICS).
+// order shown, and those a new device starts with: all for staff, the
+// server's MEMBER_TOPICS for everyone else.
 const TOPICS = ['my_reports', 'new_reports', 'followed_issues', 'delegations'];
-const DEFAULT_TOPICS = ['my_reports', 'followed_issues', 'delegations'];
+const MEMBER_TOPICS = ['my_reports', 'followed_issues', 'delegations'];
 
 async function currentEndpoint() {
   const registration = await navigator.serviceWorker.ready;
@@ -81,7 +90,7 @@ function readForm(form) {
   const start = data.get('quiet_start');
   const end = data.get('quiet_end');
   return {
-    topics,
+    device: { topics, ...readFilters(data) },
     preferences: {
       quiet_hours: start && end ? { start, end } : null,
       timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
@@ -94,12 +103,20 @@ export async function pushSettingsScreen(outlet) {
     mount(outlet, h('p', { role: 'status' }, t('push.unsupported')));
     return undefined;
   }
-  const [device, preferences] = await Promise.all([
+  const [device, preferences, options] = await Promise.all([
     thisDevice(),
     requestJson('/api/push/preferences'),
+    loadFilterOptions(),
   ]);
   const status = h('p', { role: 'status', testid: 'push-status' });
-  const topics = device?.topics ?? DEFAULT_TOPICS;
+  // A device not subscribed yet shows what the server would give it, so
+  // that saving the screen untouched keeps the staff defaults.
+  const user = currentUser();
+  const topics = device?.topics ?? (isStaff(user) ? TOPICS : MEMBER_TOPICS);
+  const filters = {
+    map_areas: device?.map_areas ?? defaultMapAreas(user, options.areas),
+    categories: device?.categories ?? [],
+  };
   const form = h(
     'form',
     {
@@ -119,13 +136,14 @@ export async function pushSettingsScreen(outlet) {
           return;
         }
         const saved = device
-          ? await saveSubscription({ topics: chosen.topics })
-          : await enableNotifications({ topics: chosen.topics });
+          ? await saveSubscription(chosen.device)
+          : await enableNotifications(chosen.device);
         status.textContent = saved ? t('push.saved') : t('push.denied');
       },
     },
     h('h1', {}, t('push.title')),
     ...TOPICS.map((name) => topicBox(name, topics.includes(name))),
+    ...filterFields(options, filters),
     quietFields(preferences),
     h(
       'button',

@@ -1,7 +1,8 @@
 // The page side of Web Push: subscribe only after the person asked for
 // notifications, and hand the subscription to the server on every app start
-// (endpoints change; the server keeps the topics already chosen).
+// (endpoints change; the server keeps the topics this device chose).
 import { request, requestJson } from '../api/http.js';
+import { getMeta } from '../sync/meta.js';
 
 export function pushSupported() {
   return (
@@ -26,13 +27,21 @@ async function subscribeBrowser(registration) {
   });
 }
 
-/** Send this browser's subscription, with `choices` (topics, categories, area) if given. */
+/**
+ * Send this browser's subscription, with `choices` (topics, categories, area)
+ * if given. The device id lets a changed endpoint keep the device's choices.
+ */
 export async function saveSubscription(choices = {}) {
   const registration = await navigator.serviceWorker.ready;
   const subscription = await subscribeBrowser(registration);
+  const clientId = await getMeta('client_id');
   return requestJson('/api/push/subscriptions', {
     method: 'POST',
-    body: { ...subscription.toJSON(), ...choices },
+    body: {
+      ...subscription.toJSON(),
+      ...(clientId ? { client_id: clientId } : {}),
+      ...choices,
+    },
   });
 }
 

@@ -1,6 +1,8 @@
 // Web Push in the service worker. Every push shows a notification (iOS revokes
 // subscriptions that receive silent pushes); a click opens the report in the app;
 // a changed subscription is renewed and sent to the server.
+import { peekMeta } from '../sync/db.js';
+
 const FALLBACK = { title: 'WeGovNow', body: '', url: '/', tag: 'wegovnow' };
 
 /** The message the server sent, or a neutral one if it cannot be read. */
@@ -67,8 +69,13 @@ function toUint8(base64url) {
   return Uint8Array.from(text, (c) => c.charCodeAt(0));
 }
 
-/** Subscribe again with the server's key and hand the subscription to the server. */
-export async function renewSubscription(self, oldSubscription = null) {
+/**
+ * Subscribe again with the server's key and hand the subscription to the
+ * server with this device's id. The server gives the new endpoint the topics,
+ * filters and queued messages of the device's earlier one and drops that:
+ * the old subscription itself cannot be relied on (Chrome passes none).
+ */
+export async function renewSubscription(self) {
   const key = await (
     await fetch('/api/push/key', { credentials: 'same-origin' })
   ).json();
@@ -79,24 +86,16 @@ export async function renewSubscription(self, oldSubscription = null) {
   const me = await fetch('/api/me', { credentials: 'same-origin' });
   if (!me.ok) return subscription; // signed out: the app sends it at next start
   const { csrf_token: csrf } = await me.json();
-  const headers = {
-    'Content-Type': 'application/json',
-    'X-CSRF-Token': csrf ?? '',
-  };
+  const clientId = await peekMeta('client_id');
   await fetch('/api/push/subscriptions', {
     method: 'POST',
     credentials: 'same-origin',
-    headers,
-    body: JSON.stringify(subscription.toJSON()),
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf ?? '' },
+    body: JSON.stringify({
+      ...subscription.toJSON(),
+      ...(clientId ? { client_id: clientId } : {}),
+    }),
   });
-  if (oldSubscription && oldSubscription.endpoint !== subscription.endpoint) {
-    await fetch('/api/push/subscriptions', {
-      method: 'DELETE',
-      credentials: 'same-origin',
-      headers,
-      body: JSON.stringify({ endpoint: oldSubscription.endpoint }),
-    });
-  }
   return subscription;
 }
 
@@ -115,6 +114,6 @@ export function installPushHandlers(self) {
   });
 
   self.addEventListener('pushsubscriptionchange', (event) => {
-    event.waitUntil(renewSubscription(self, event.oldSubscription ?? null));
+    event.waitUntil(renewSubscription(self));
   });
 }

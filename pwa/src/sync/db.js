@@ -83,3 +83,30 @@ export function getDb() {
   }
   return opening;
 }
+
+/**
+ * Read one `meta` value without keeping the database open, for the service
+ * worker. The worker must hold no connection (it would block a newer app's
+ * upgrade) and must never create the database (an empty one at version 1
+ * would make the app skip its own upgrade): the open is abandoned if the
+ * app has not made the database yet. Answers undefined when there is none.
+ */
+export function peekMeta(key) {
+  return new Promise((resolve) => {
+    const request = indexedDB.open(DB_NAME);
+    request.onupgradeneeded = () => request.transaction.abort();
+    request.onerror = () => resolve(undefined);
+    request.onsuccess = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains('meta')) {
+        db.close();
+        resolve(undefined);
+        return;
+      }
+      const read = db.transaction('meta').objectStore('meta').get(key);
+      read.onsuccess = () => resolve(read.result);
+      read.onerror = () => resolve(undefined);
+      read.transaction.oncomplete = () => db.close();
+    };
+  });
+}
