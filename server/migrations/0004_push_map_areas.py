@@ -5,7 +5,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0002_departments')]
+    dependencies = [('models', '0003_user_last_seen')]
 
     initial = False
 
