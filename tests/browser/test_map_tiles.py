@@ -1,7 +1,8 @@
 """Map tiles from a tile server on another origin, as the default OpenStreetMap
 server is: kept for offline use when it sends CORS headers, shown but never
 kept when it does not, and the cache of seen tiles held to its count and byte
-bounds with the oldest tiles dropped first."""
+bounds with the oldest tiles dropped first. A saved area shows its progress,
+holds at most 400 tiles and stops at the zoom the settings allow."""
 
 from __future__ import annotations
 
@@ -231,6 +232,51 @@ def test_staff_save_an_area_with_tiles_from_another_origin_and_see_them_offline(
             timeout=20_000
         )
     assert problems == []
+
+
+# Every change to the area box, as the person sees it: the progress bar and
+# the status line. Kept in the page, since a poll from the test could miss the
+# short steps in between.
+WATCH_PROGRESS = """() => {
+  const box = document.querySelector('[data-testid=area-offline]');
+  const bar = box.querySelector('progress');
+  const status = box.querySelector('[data-testid=offline-status]');
+  window.wgnProgress = [];
+  new MutationObserver(() => {
+    window.wgnProgress.push({
+      shown: !bar.hidden,
+      value: Number(bar.value),
+      max: Number(bar.max),
+      text: status.textContent,
+    });
+  }).observe(box, {
+    attributes: true, childList: true, characterData: true, subtree: true,
+  });
+}"""
+
+
+def test_the_saving_progress_rises_tile_by_tile_up_to_at_most_400_tiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any
+) -> None:
+    # Slow tiles, so that each step of the progress is its own change.
+    with (
+        serving_tiles(cors=True, delay=0.02) as tiles,
+        app_with_tiles(tmp_path, monkeypatch, tiles) as server,
+    ):
+        page = open_staff_area(server, browser, [])
+        page.evaluate(WATCH_PROGRESS)
+        save_area(page)
+        seen = page.evaluate("window.wgnProgress")
+
+    steps = [s for s in seen if s["text"].startswith("Map:")]
+    total = steps[-1]["max"]
+    values = [s["value"] for s in steps]
+    # Two tiles may land in one task and show as one step: count rises, not
+    # every single number.
+    assert 100 < total <= 400
+    assert all(s["shown"] and s["max"] == total for s in steps)
+    assert values == sorted(set(values)) and len(values) > 10
+    assert values[-1] == total
 
 
 def test_a_saved_area_asks_no_tile_above_zoom_16_by_default(
