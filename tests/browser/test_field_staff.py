@@ -153,7 +153,11 @@ def test_a_category_a_note_and_a_fixed_photo_made_offline_all_reach_the_server(
     page.get_by_test_id("state-note").fill(note)
     page.get_by_test_id("state-submit").click()
     expect_outbox(page, 2)
+    # The queued state redraws the report: wait for it, or the photo would be
+    # chosen on the form being replaced.
+    expect(page.get_by_test_id("state-pending")).to_be_visible()
     page.get_by_test_id("fixed-photo-input").set_input_files(str(PHOTO))
+    expect(page.get_by_test_id("fixed-photo-message")).to_contain_text("Photo saved")
     expect_outbox(page, 3)
 
     page.context.set_offline(False)
