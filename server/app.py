@@ -183,6 +183,7 @@ def add_core_routes(app: Quart) -> None:
                 "tile_attribution": settings.tile_attribution,
                 "tile_cache_max_tiles": settings.tile_cache_max_tiles,
                 "tile_cache_max_bytes": settings.tile_cache_max_bytes,
+                "tile_save_max_zoom": settings.tile_save_max_zoom,
                 "photos_per_report": settings.photos_per_report,
             }
         )

@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     )
     tile_cache_max_tiles: int = Field(default=1000, ge=1, le=100_000)
     tile_cache_max_bytes: int = Field(default=30 * 1024 * 1024, ge=1024)
+    # OpenStreetMap's tile usage policy forbids bulk downloading, naming offline
+    # copies of significant areas at zoom 17 and above without consent
+    # (https://operations.osmfoundation.org/policies/tiles/): saved areas stop at
+    # 16 unless a deployment with its own tile server raises this.
+    tile_save_max_zoom: int = Field(default=16, ge=0, le=22)
 
     @field_validator("public_url")
     @classmethod

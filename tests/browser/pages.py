@@ -42,6 +42,13 @@ def expect_outbox(page: Any, count: int) -> None:
     expect(page.get_by_test_id("outbox-count")).to_have_text(str(count), timeout=20_000)
 
 
+def synced(page: Any) -> None:
+    """The first sync is done: the reports and areas are on the device."""
+    page.get_by_test_id("sync-status").filter(has_text="Synced").wait_for(
+        timeout=30_000
+    )
+
+
 def fill_report(page: Any, description: str, photo: Path | None = PHOTO) -> None:
     """Fill the new report form once the position is known, and save it."""
     page.get_by_test_id("location-coords").filter(has_text="45.46").wait_for()

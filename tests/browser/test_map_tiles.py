@@ -1,7 +1,8 @@
 """Map tiles from a tile server on another origin, as the default OpenStreetMap
 server is: kept for offline use when it sends CORS headers, shown but never
 kept when it does not, and the cache of seen tiles held to its count and byte
-bounds with the oldest tiles dropped first."""
+bounds with the oldest tiles dropped first. A saved area shows its progress,
+holds at most 400 tiles and stops at the zoom the settings allow."""
 
 from __future__ import annotations
 
@@ -147,6 +148,66 @@ def test_tiles_from_a_server_without_cors_are_shown_but_never_kept(
     assert problems == []
 
 
+# About 200 m across in San Dona di Piave: even zoom 18 fits the 400 tiles a
+# saved area may hold, so only the zoom cap stops the saving early.
+SQUARE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"name": "A small square"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [12.5700, 45.6300],
+                        [12.5726, 45.6300],
+                        [12.5726, 45.6318],
+                        [12.5700, 45.6318],
+                        [12.5700, 45.6300],
+                    ]
+                ],
+            },
+        }
+    ],
+}
+
+
+def add_small_square(server: Server) -> None:
+    ada = server.create_user("admin", "Ada")
+    server.api("/api/admin/areas", ada["token"], SQUARE)
+
+
+def open_staff_area(
+    server: Server, browser: Any, problems: list[str], area: int | str = 1
+) -> Any:
+    """Sign in as staff on a tablet and choose an area (by place or name)."""
+    server.cli("seed-demo")
+    sam = server.create_user("staff", "Sam")
+    context = browser.new_context(viewport=TABLET, locale="en-GB")
+    page = context.new_page()
+    watch_console(page, problems)
+    page.goto(server.base_url + urlsplit(sam["signin_url"]).path)
+    wait_until_controlled(page)
+    page.get_by_test_id("nav-staff").click()
+    if isinstance(area, int):
+        page.get_by_test_id("staff-area").select_option(index=area)
+    else:
+        page.get_by_test_id("staff-area").select_option(label=area)
+    return page
+
+
+def save_area(page: Any) -> None:
+    page.get_by_test_id("take-offline").click()
+    expect(page.get_by_test_id("offline-status")).to_contain_text(
+        "map tiles", timeout=60_000
+    )
+
+
+def zooms_asked(tiles: TileServer) -> set[int]:
+    return {int(path.split("/")[1]) for path in tiles.requests}
+
+
 def test_staff_save_an_area_with_tiles_from_another_origin_and_see_them_offline(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any
 ) -> None:
@@ -155,19 +216,9 @@ def test_staff_save_an_area_with_tiles_from_another_origin_and_see_them_offline(
         serving_tiles(cors=True) as tiles,
         app_with_tiles(tmp_path, monkeypatch, tiles) as server,
     ):
-        server.cli("seed-demo")
-        sam = server.create_user("staff", "Sam")
-        context = browser.new_context(viewport=TABLET, locale="en-GB")
-        page = context.new_page()
-        watch_console(page, problems)
-        page.goto(server.base_url + urlsplit(sam["signin_url"]).path)
-        wait_until_controlled(page)
-        page.get_by_test_id("nav-staff").click()
-        page.get_by_test_id("staff-area").select_option(index=1)
-        page.get_by_test_id("take-offline").click()
-        expect(page.get_by_test_id("offline-status")).to_contain_text(
-            "map tiles", timeout=60_000
-        )
+        page = open_staff_area(server, browser, problems)
+        context = page.context
+        save_area(page)
         saved = cached(page, "wgn-tiles-saved")
         assert saved and {urlsplit(e["url"]).netloc for e in saved} == {
             urlsplit(tiles.origin).netloc
@@ -181,6 +232,82 @@ def test_staff_save_an_area_with_tiles_from_another_origin_and_see_them_offline(
             timeout=20_000
         )
     assert problems == []
+
+
+# Every change to the area box, as the person sees it: the progress bar and
+# the status line. Kept in the page, since a poll from the test could miss the
+# short steps in between.
+WATCH_PROGRESS = """() => {
+  const box = document.querySelector('[data-testid=area-offline]');
+  const bar = box.querySelector('progress');
+  const status = box.querySelector('[data-testid=offline-status]');
+  window.wgnProgress = [];
+  new MutationObserver(() => {
+    window.wgnProgress.push({
+      shown: !bar.hidden,
+      value: Number(bar.value),
+      max: Number(bar.max),
+      text: status.textContent,
+    });
+  }).observe(box, {
+    attributes: true, childList: true, characterData: true, subtree: true,
+  });
+}"""
+
+
+def test_the_saving_progress_rises_tile_by_tile_up_to_at_most_400_tiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any
+) -> None:
+    # Slow tiles, so that each step of the progress is its own change.
+    with (
+        serving_tiles(cors=True, delay=0.02) as tiles,
+        app_with_tiles(tmp_path, monkeypatch, tiles) as server,
+    ):
+        page = open_staff_area(server, browser, [])
+        page.evaluate(WATCH_PROGRESS)
+        save_area(page)
+        seen = page.evaluate("window.wgnProgress")
+
+    steps = [s for s in seen if s["text"].startswith("Map:")]
+    total = steps[-1]["max"]
+    values = [s["value"] for s in steps]
+    # Two tiles may land in one task and show as one step: count rises, not
+    # every single number.
+    assert 100 < total <= 400
+    assert all(s["shown"] and s["max"] == total for s in steps)
+    assert values == sorted(set(values)) and len(values) > 10
+    assert values[-1] == total
+
+
+def test_a_saved_area_asks_no_tile_above_zoom_16_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any
+) -> None:
+    # OpenStreetMap, the default tile server, forbids saving areas offline at
+    # zoom 17 and above; the staff screen shows no map, so every tile asked
+    # here comes from saving the area.
+    with (
+        serving_tiles(cors=True) as tiles,
+        app_with_tiles(tmp_path, monkeypatch, tiles) as server,
+    ):
+        add_small_square(server)
+        save_area(open_staff_area(server, browser, [], "A small square"))
+
+    assert max(zooms_asked(tiles)) == 16
+
+
+def test_a_saved_area_goes_up_to_the_zoom_a_deployment_raises_the_cap_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Any
+) -> None:
+    with (
+        serving_tiles(cors=True) as tiles,
+        app_with_tiles(
+            tmp_path, monkeypatch, tiles, WEGOVNOW_TILE_SAVE_MAX_ZOOM="17"
+        ) as server,
+    ):
+        add_small_square(server)
+        save_area(open_staff_area(server, browser, [], "A small square"))
+
+    assert max(zooms_asked(tiles)) == 17
 
 
 def test_the_oldest_seen_tiles_go_first_when_the_count_bound_is_passed(

@@ -1,11 +1,13 @@
 """A map tile server on an origin of its own (``http://127.0.0.1:PORT``, while
-the app runs on ``http://localhost:PORT``), with or without CORS headers."""
+the app runs on ``http://localhost:PORT``), with or without CORS headers, fast
+or slow."""
 
 from __future__ import annotations
 
 import io
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,14 +44,18 @@ class TileServer:
 
 
 @contextmanager
-def serving_tiles(cors: bool, padding: int = 0) -> Iterator[TileServer]:
-    """Answer every /{z}/{x}/{y}.png with the same PNG until the block ends."""
+def serving_tiles(
+    cors: bool, padding: int = 0, delay: float = 0.0
+) -> Iterator[TileServer]:
+    """Answer every /{z}/{x}/{y}.png with the same PNG until the block ends,
+    each after `delay` seconds (a slow connection, for watching progress)."""
     body = png_tile(padding)
     seen: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             seen.append(self.path)
+            time.sleep(delay)
             if not TILE_PATH.match(self.path):
                 self.send_error(404)
                 return

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +32,25 @@ def test_bad_setting_names_the_key_and_the_value(monkeypatch: pytest.MonkeyPatch
 
     with pytest.raises(ValueError, match="port"):
         Settings()
+
+
+def resolved(value: object) -> object:
+    return value.resolve() if isinstance(value, Path) else value
+
+
+def test_every_documented_value_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The example file says "the value shown is the default": a default changed
+    # in one place only (the saved-area zoom that keeps within OpenStreetMap's
+    # tile policy, say) would mislead whoever deploys from the file.
+    for key in documented_keys():
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(REPO_ROOT)  # the example's folders are relative to it
+    documented = Settings(_env_file=EXAMPLE).model_dump()  # type: ignore[call-arg]
+    defaults = Settings(_env_file=None).model_dump()  # type: ignore[call-arg]
+
+    differ = {
+        key: (documented[key], defaults[key])
+        for key, default in defaults.items()
+        if resolved(documented[key]) != resolved(default)
+    }
+    assert differ == {}

@@ -3,6 +3,11 @@
 // never evict what staff chose to keep.
 export const SAVED_TILES_CACHE = 'wgn-tiles-saved';
 export const MAX_SAVED_TILES = 400;
+// OpenStreetMap's tile usage policy forbids bulk downloading, naming offline
+// copies at zoom 17 and above (operations.osmfoundation.org/policies/tiles):
+// without a setting from the server, a saved area stops at 16.
+export const DEFAULT_SAVE_MAX_ZOOM = 16;
+const SAVE_MIN_ZOOM = 12;
 const PARALLEL = 4;
 
 function tileX(lon, zoom) {
@@ -46,13 +51,14 @@ export function tileUrl(template, { z, x, y }) {
 }
 
 /**
- * Keep the tiles of `bbox` for offline use, replacing the area saved before.
+ * Keep the tiles of `bbox` for offline use, from zoom 12 up to `maxZoom`,
+ * replacing the area saved before.
  *
  * Calls `onProgress(done, total)` after each tile; a tile that fails is
  * counted and skipped. Answers {saved, total}.
  */
-export async function saveTiles(template, bbox, onProgress) {
-  const tiles = tilesForBbox(bbox, 12, 18);
+export async function saveTiles(template, bbox, maxZoom, onProgress) {
+  const tiles = tilesForBbox(bbox, Math.min(SAVE_MIN_ZOOM, maxZoom), maxZoom);
   await caches.delete(SAVED_TILES_CACHE);
   const cache = await caches.open(SAVED_TILES_CACHE);
   let done = 0;

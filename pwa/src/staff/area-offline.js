@@ -1,12 +1,13 @@
 // Take an area offline: its open reports are already in the pulled copy, so
 // what remains is their thumbnails (through the service worker's thumbnail
-// cache) and the map tiles of the area, with the progress shown.
+// cache) and the map tiles of the area up to the zoom the server allows,
+// with the progress shown.
 import { h } from '../ui/dom.js';
 import { formatNumber, t } from '../i18n/i18n.js';
 import { loadConfig } from '../api/catalog.js';
 import { listRecords } from '../sync/records.js';
 import { listAreas } from '../map/areas.js';
-import { saveTiles } from '../map/tiles.js';
+import { DEFAULT_SAVE_MAX_ZOOM, saveTiles } from '../map/tiles.js';
 import { getMeta, setMeta } from '../sync/meta.js';
 
 export async function openReportsOf(areaId) {
@@ -36,7 +37,8 @@ async function cacheThumbs(reports, onProgress) {
 async function tilesOrSkip(area, onProgress) {
   try {
     const config = await loadConfig();
-    return await saveTiles(config.tile_url, area.bbox, onProgress);
+    const maxZoom = config.tile_save_max_zoom ?? DEFAULT_SAVE_MAX_ZOOM;
+    return await saveTiles(config.tile_url, area.bbox, maxZoom, onProgress);
   } catch {
     return { saved: 0, total: 0 };
   }

@@ -134,7 +134,20 @@ async function fromOtherOrigin({ request, event }) {
   }
 }
 
-export async function handleTile(options) {
+// A tile neither the caches nor the network can give (offline, never seen):
+// an empty square instead of a failed image, so the map shows its plain
+// background under the pins with no broken picture and no error logged. It
+// is never stored: the real tile comes once the signal is back.
+const EMPTY_TILE =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256"/>';
+
+function emptyTile() {
+  return new Response(EMPTY_TILE, {
+    headers: { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'no-store' },
+  });
+}
+
+async function tileFromAnywhere(options) {
   const { request, url } = options;
   const saved = await caches.match(request.url, {
     cacheName: SAVED_TILES_CACHE,
@@ -146,6 +159,14 @@ export async function handleTile(options) {
   const config = await readConfig();
   if (!fromTileServer(config?.tile_url, url)) return fetch(request);
   return fromOtherOrigin(options);
+}
+
+export async function handleTile(options) {
+  try {
+    return await tileFromAnywhere(options);
+  } catch {
+    return emptyTile();
+  }
 }
 
 /**
