@@ -101,9 +101,14 @@ def test_retry_resends_a_refused_report_once_the_server_can_take_it(
 
     card.get_by_test_id("retry").click()
 
+    # Wait until the retried report is marked sent, not only until it has left
+    # "needs attention": "sending" comes in between.
     expect(
-        page.locator("[data-testid=sync-state][data-state=attention]")
-    ).to_have_count(0, timeout=20_000)
+        page.get_by_test_id("my-report").filter(
+            has=page.locator("[data-testid=sync-state][data-state=sent]")
+        )
+    ).to_have_count(1, timeout=20_000)
+    expect_outbox(page, 0)
     assert (
         len(reports_with(server, sam["token"], "Sent before the categories existed"))
         == 1
