@@ -98,3 +98,43 @@ def heif_with_scattered_metadata() -> HeifFile:
             (xmp_second, xmp_second + len(XMP) - xmp_cut),
         ],
     )
+
+
+def heif_with_meta(*children: bytes) -> bytes:
+    """A HEIF file whose `meta` holds `children`, with a small image after it."""
+    ftyp = box(b"ftyp", b"heic" + b"\x00\x00\x00\x00" + b"mif1heic")
+    return ftyp + full_box(b"meta", 0, b"".join(children)) + box(b"mdat", PIXELS)
+
+
+def item_infos(*infos: bytes) -> bytes:
+    return full_box(b"iinf", 0, struct.pack(">H", len(infos)) + b"".join(infos))
+
+
+def item_locations(*locations: bytes) -> bytes:
+    """An iloc version 1 with 4-byte offsets, lengths and base offsets."""
+    body = bytes([0x44, 0x40]) + struct.pack(">H", len(locations))
+    return full_box(b"iloc", 1, body + b"".join(locations))
+
+
+def heif_with_exif_located_twice() -> bytes:
+    """The Exif item in idat, and a second location for the same item that
+    points at filler: a reader that takes the first finds the GPS."""
+    filler = b"\xee" * 16
+    return heif_with_meta(
+        item_infos(item_info(2, b"Exif")),
+        item_locations(
+            item_location(2, 1, 0, [(0, len(EXIF))]),
+            item_location(2, 1, 0, [(len(EXIF), len(filler))]),
+        ),
+        box(b"idat", EXIF + filler),
+    )
+
+
+def heif_with_an_item_id_twice() -> bytes:
+    """Two items share an id: which one a reader takes is anybody's guess."""
+    return heif_with_meta(
+        item_infos(item_info(1, b"hvc1"), item_info(1, b"hvc1"), item_info(2, b"Exif")),
+        item_locations(item_location(2, 1, 0, [(0, len(EXIF))])),
+        box(b"idat", EXIF),
+    )
+

@@ -29,7 +29,9 @@
 // metadata this code does not read), item info older than version 2,
 // metadata items built from other items (method 2), kept in another file,
 // of unknown length (0) or reaching past their region, sizes above 2^53,
-// and any box that does not fit inside its parent.
+// two items with one id or one item located twice (readers pick one of the
+// two, not necessarily the one wiped), and any box that does not fit inside
+// its parent.
 
 const HEIF_BRANDS = new Set([
   'mif1',
@@ -162,12 +164,16 @@ function metadataItems(view, iinf) {
   if (entries.length !== count) refuse('iinf counts items it does not have');
 
   const ids = [];
+  const seen = new Set();
   for (const entry of entries) {
     if (entry.type !== 'infe') refuse(`${entry.type} inside iinf`);
     const infe = new Cursor(view, entry.body, entry.end);
     const infeVersion = infe.version();
     if (infeVersion < 2) refuse(`item info version ${infeVersion}`);
     const id = infe.uint(infeVersion === 2 ? 2 : 4);
+    // Readers disagree on which of two same-id items counts.
+    if (seen.has(id)) refuse(`item ${id} described twice`);
+    seen.add(id);
     infe.uint(2); // protection index
     const type = infe.fourcc();
     infe.text(); // item name
@@ -207,6 +213,9 @@ function itemLocations(view, iloc) {
       const offset = base + cursor.uint(offsetSize);
       extents.push({ offset, length: cursor.uint(lengthSize) });
     }
+    // A reader takes one of the two; wiping the other would leave the
+    // metadata in a file said to be clean.
+    if (locations.has(id)) refuse(`item ${id} located twice`);
     locations.set(id, { method, dataReference, extents });
   }
   return locations;
