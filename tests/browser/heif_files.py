@@ -138,3 +138,20 @@ def heif_with_an_item_id_twice() -> bytes:
         box(b"idat", EXIF),
     )
 
+
+def heif_with_uuid_box(parent: bytes) -> bytes:
+    """An XMP `uuid` box (the extended type ISO BMFF files use for XMP) inside
+    meta, or inside iprp or its property container ipco."""
+    xmp_uuid = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
+    uuid = box(b"uuid", xmp_uuid + XMP)
+    exif = [
+        item_infos(item_info(2, b"Exif")),
+        item_locations(item_location(2, 1, 0, [(0, len(EXIF))])),
+        box(b"idat", EXIF),
+    ]
+    if parent == b"meta":
+        return heif_with_meta(*exif, uuid)
+    if parent == b"iprp":
+        return heif_with_meta(*exif, box(b"iprp", uuid))
+    return heif_with_meta(*exif, box(b"iprp", box(b"ipco", uuid)))
+

@@ -18,6 +18,7 @@ from tests.browser.heif_files import (
     heif_with_an_item_id_twice,
     heif_with_exif_located_twice,
     heif_with_meta,
+    heif_with_uuid_box,
     item_info,
     item_infos,
     item_location,
@@ -69,6 +70,13 @@ def test_an_exif_item_located_twice_is_refused(wiper: Any) -> None:
 
 def test_two_items_with_one_id_are_refused(wiper: Any) -> None:
     assert "refused" in wipe(wiper, heif_with_an_item_id_twice())
+
+
+@pytest.mark.parametrize("parent", [b"meta", b"iprp", b"ipco"])
+def test_a_uuid_box_inside_meta_or_its_properties_is_refused(
+    wiper: Any, parent: bytes
+) -> None:
+    assert "refused" in wipe(wiper, heif_with_uuid_box(parent))
 
 
 def test_a_well_formed_file_built_the_same_way_is_still_wiped(wiper: Any) -> None:

@@ -26,7 +26,8 @@
 // What it refuses (HeifUnsafeError; the caller must not send the photo):
 // anything but a HEIF brand, top-level boxes other than ftyp, meta, mdat,
 // free, skip and wide (an image sequence's `moov` or a `uuid` box can carry
-// metadata this code does not read), item info older than version 2,
+// metadata this code does not read), `uuid` boxes inside meta and its item
+// properties for the same reason, item info older than version 2,
 // metadata items built from other items (method 2), kept in another file,
 // of unknown length (0) or reaching past their region, sizes above 2^53,
 // two items with one id or one item located twice (readers pick one of the
@@ -221,6 +222,21 @@ function itemLocations(view, iloc) {
   return locations;
 }
 
+// A `uuid` box is whatever its 16-byte extended type says, and one of those
+// types is XMP (be7acfcb-97a9-42e8-9c71-999491e3afac); vendors define more.
+// Telling harmless ones apart would need a list we cannot keep complete, and
+// neither test photo has any, so any uuid box inside meta, iprp or ipco (where
+// item properties live) makes the photo refused rather than sent unread.
+function refuseUuidBoxes(view, inside) {
+  const iprp = only(inside, 'iprp');
+  const properties = iprp ? boxes(view, iprp.body, iprp.end) : [];
+  const ipco = only(properties, 'ipco');
+  const nested = ipco ? boxes(view, ipco.body, ipco.end) : [];
+  for (const box of [...inside, ...properties, ...nested]) {
+    if (box.type === 'uuid') refuse('a uuid box inside meta');
+  }
+}
+
 function wipeItem(bytes, location, idat) {
   if (location.dataReference !== 0) refuse('metadata kept in another file');
   let region;
@@ -256,6 +272,7 @@ export function wipeHeifMetadata(source) {
   const iloc = only(inside, 'iloc');
   const idat = only(inside, 'idat');
   if (!iinf) refuse('no iinf box');
+  refuseUuidBoxes(view, inside);
 
   const bytes = source.slice();
   const ids = metadataItems(view, iinf);
