@@ -155,3 +155,15 @@ def heif_with_uuid_box(parent: bytes) -> bytes:
         return heif_with_meta(*exif, box(b"iprp", uuid))
     return heif_with_meta(*exif, box(b"iprp", box(b"ipco", uuid)))
 
+
+def heif_with_free_extents(items: int) -> bytes:
+    """An iloc whose offsets and lengths take 0 bytes: each of its `items`
+    items claims 65,535 extents that cost nothing to list, so the box is tiny
+    and reading it naively takes items × 65,535 steps."""
+    free = b"".join(struct.pack(">HHH", 2, 0, 0xFFFF) for _ in range(items))
+    return heif_with_meta(
+        item_infos(item_info(2, b"Exif")),
+        full_box(b"iloc", 0, bytes([0x00, 0x00]) + struct.pack(">H", items) + free),
+        box(b"idat", EXIF),
+    )
+

@@ -17,6 +17,7 @@ from tests.browser.heif_files import (
     box,
     heif_with_an_item_id_twice,
     heif_with_exif_located_twice,
+    heif_with_free_extents,
     heif_with_meta,
     heif_with_uuid_box,
     item_info,
@@ -77,6 +78,15 @@ def test_a_uuid_box_inside_meta_or_its_properties_is_refused(
     wiper: Any, parent: bytes
 ) -> None:
     assert "refused" in wipe(wiper, heif_with_uuid_box(parent))
+
+
+def test_a_crafted_iloc_with_free_extents_is_refused_from_its_header(
+    wiper: Any,
+) -> None:
+    # Two items keep the loop short should the header ever be let through;
+    # the attack has 65,535 and would hold the page for minutes.
+    outcome = wipe(wiper, heif_with_free_extents(items=2))
+    assert "iloc" in outcome.get("refused", "")
 
 
 def test_a_well_formed_file_built_the_same_way_is_still_wiped(wiper: Any) -> None:

@@ -22,7 +22,9 @@
 // block of zeros, which holds nothing (see server/media/intake.py).
 //
 // What it handles: 32- and 64-bit box sizes, iloc versions 0 to 2 with 0, 4
-// or 8-byte fields, items in `idat`, items in several extents.
+// or 8-byte fields (lengths 4 or 8), items in `idat`, items in several
+// extents. Every count in iloc is checked against the bytes left before it
+// is looped over, so the work is bounded by the size of the file.
 // What it refuses (HeifUnsafeError; the caller must not send the photo):
 // anything but a HEIF brand, top-level boxes other than ftyp, meta, mdat,
 // free, skip and wide (an image sequence's `moov` or a `uuid` box can carry
@@ -186,6 +188,14 @@ function metadataItems(view, iinf) {
   return ids;
 }
 
+// Refuses a count of entries that cannot all fit in what is left of the box,
+// before any loop trusts it.
+function checkRoom(cursor, count, entrySize, what) {
+  if (count * entrySize > cursor.end - cursor.pos) {
+    refuse(`iloc lists ${count} ${what}, more than it holds`);
+  }
+}
+
 /** Where each item's bytes are, from `iloc`: id → {method, extents}. */
 function itemLocations(view, iloc) {
   const cursor = new Cursor(view, iloc.body, iloc.end);
@@ -200,16 +210,25 @@ function itemLocations(view, iloc) {
   for (const size of [offsetSize, lengthSize, baseSize, indexSize]) {
     if (![0, 4, 8].includes(size)) refuse(`iloc field size ${size}`);
   }
+  // With no length field every extent takes zero bytes, so a few bytes can
+  // claim billions of them; and a length of 0 means "unknown" anyway.
+  if (lengthSize === 0) refuse('iloc extents without a length');
 
+  const idSize = version < 2 ? 2 : 4;
+  const itemSize = idSize + (version > 0 ? 2 : 0) + 2 + baseSize + 2;
+  const extentSize = indexSize + offsetSize + lengthSize;
   const locations = new Map();
-  const count = cursor.uint(version < 2 ? 2 : 4);
+  const count = cursor.uint(idSize);
+  checkRoom(cursor, count, itemSize, 'items');
   for (let i = 0; i < count; i += 1) {
-    const id = cursor.uint(version < 2 ? 2 : 4);
+    const id = cursor.uint(idSize);
     const method = version > 0 ? cursor.uint(2) & 0xf : 0;
     const dataReference = cursor.uint(2);
     const base = cursor.uint(baseSize);
     const extents = [];
-    for (let n = cursor.uint(2); n > 0; n -= 1) {
+    const extentCount = cursor.uint(2);
+    checkRoom(cursor, extentCount, extentSize, 'extents');
+    for (let n = extentCount; n > 0; n -= 1) {
       cursor.uint(indexSize);
       const offset = base + cursor.uint(offsetSize);
       extents.push({ offset, length: cursor.uint(lengthSize) });
