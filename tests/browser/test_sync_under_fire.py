@@ -190,6 +190,22 @@ def test_an_install_marker_cookie_holding_a_time_is_rewritten_on_start(
     assert install_marker(context) == "1"
 
 
+def test_a_malformed_marker_cookie_does_not_break_the_first_start(
+    server: Server, browser: Any
+) -> None:
+    problems: list[str] = []
+    context = resident_context(browser)
+    context.add_cookies(
+        [
+            {"name": "wgn-unsent", "value": "%E0%A4%A", "url": server.base_url},
+            {"name": "wgn-installed", "value": "%", "url": server.base_url},
+        ]
+    )
+
+    synced(open_app(context, server, problems))
+    assert problems == []
+
+
 def test_two_tabs_queue_and_sync_at_once_and_each_item_arrives_once(
     server: Server, browser: Any
 ) -> None:

@@ -39,7 +39,16 @@ function readMarker(key) {
   const cookie = document.cookie
     .split('; ')
     .find((pair) => pair.startsWith(`${key}=`));
-  return cookie ? decodeURIComponent(cookie.slice(key.length + 1)) : null;
+  return cookie ? decodeCookie(cookie.slice(key.length + 1)) : null;
+}
+
+// A cookie we did not write (or a broken one) must not stop the app starting.
+function decodeCookie(value) {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Remember the unsent count outside IndexedDB, for the sentinel. */
