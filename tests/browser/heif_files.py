@@ -98,3 +98,72 @@ def heif_with_scattered_metadata() -> HeifFile:
             (xmp_second, xmp_second + len(XMP) - xmp_cut),
         ],
     )
+
+
+def heif_with_meta(*children: bytes) -> bytes:
+    """A HEIF file whose `meta` holds `children`, with a small image after it."""
+    ftyp = box(b"ftyp", b"heic" + b"\x00\x00\x00\x00" + b"mif1heic")
+    return ftyp + full_box(b"meta", 0, b"".join(children)) + box(b"mdat", PIXELS)
+
+
+def item_infos(*infos: bytes) -> bytes:
+    return full_box(b"iinf", 0, struct.pack(">H", len(infos)) + b"".join(infos))
+
+
+def item_locations(*locations: bytes) -> bytes:
+    """An iloc version 1 with 4-byte offsets, lengths and base offsets."""
+    body = bytes([0x44, 0x40]) + struct.pack(">H", len(locations))
+    return full_box(b"iloc", 1, body + b"".join(locations))
+
+
+def heif_with_exif_located_twice() -> bytes:
+    """The Exif item in idat, and a second location for the same item that
+    points at filler: a reader that takes the first finds the GPS."""
+    filler = b"\xee" * 16
+    return heif_with_meta(
+        item_infos(item_info(2, b"Exif")),
+        item_locations(
+            item_location(2, 1, 0, [(0, len(EXIF))]),
+            item_location(2, 1, 0, [(len(EXIF), len(filler))]),
+        ),
+        box(b"idat", EXIF + filler),
+    )
+
+
+def heif_with_an_item_id_twice() -> bytes:
+    """Two items share an id: which one a reader takes is anybody's guess."""
+    return heif_with_meta(
+        item_infos(item_info(1, b"hvc1"), item_info(1, b"hvc1"), item_info(2, b"Exif")),
+        item_locations(item_location(2, 1, 0, [(0, len(EXIF))])),
+        box(b"idat", EXIF),
+    )
+
+
+def heif_with_uuid_box(parent: bytes) -> bytes:
+    """An XMP `uuid` box (the extended type ISO BMFF files use for XMP) inside
+    meta, or inside iprp or its property container ipco."""
+    xmp_uuid = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
+    uuid = box(b"uuid", xmp_uuid + XMP)
+    exif = [
+        item_infos(item_info(2, b"Exif")),
+        item_locations(item_location(2, 1, 0, [(0, len(EXIF))])),
+        box(b"idat", EXIF),
+    ]
+    if parent == b"meta":
+        return heif_with_meta(*exif, uuid)
+    if parent == b"iprp":
+        return heif_with_meta(*exif, box(b"iprp", uuid))
+    return heif_with_meta(*exif, box(b"iprp", box(b"ipco", uuid)))
+
+
+def heif_with_free_extents(items: int) -> bytes:
+    """An iloc whose offsets and lengths take 0 bytes: each of its `items`
+    items claims 65,535 extents that cost nothing to list, so the box is tiny
+    and reading it naively takes items × 65,535 steps."""
+    free = b"".join(struct.pack(">HHH", 2, 0, 0xFFFF) for _ in range(items))
+    return heif_with_meta(
+        item_infos(item_info(2, b"Exif")),
+        full_box(b"iloc", 0, bytes([0x00, 0x00]) + struct.pack(">H", items) + free),
+        box(b"idat", EXIF),
+    )
+

@@ -34,6 +34,27 @@ ServiceWorker.prototype.postMessage = function (message, ...rest) {
 };
 """
 
+# Keeps SKIP_WAITING back until the test sends it: the new worker takes over
+# as late as the test wants.
+DELAY_SKIP_WAITING = """
+const post = ServiceWorker.prototype.postMessage;
+ServiceWorker.prototype.postMessage = function (message, ...rest) {
+  if (message?.type === 'SKIP_WAITING') {
+    window.skipWaitingNow = () => post.call(this, message, ...rest);
+    return;
+  }
+  return post.call(this, message, ...rest);
+};
+"""
+
+# Holds the sync lock, as a long upload would, until releaseSyncLock().
+HOLD_SYNC_LOCK = """() => new Promise((held) => {
+  navigator.locks.request('wegovnow-sync', () => {
+    held();
+    return new Promise((release) => (window.releaseSyncLock = release));
+  });
+})"""
+
 
 def release_new_version(pwa_dir: Path) -> None:
     """Any byte change to sw.js makes the browser install it as an update."""
@@ -188,3 +209,59 @@ def test_a_half_written_report_stays_on_screen_when_the_person_taps_update(
         )
         assert registration_state(page)["waiting"] is True
         assert problems == []
+
+
+def test_a_report_started_while_the_update_waits_for_a_sync_stays_on_screen(
+    tmp_path: Path, browser: Any
+) -> None:
+    problems: list[str] = []
+    with own_copy_of_the_app(tmp_path) as (server, pwa_dir):
+        server.cli("seed-demo")
+        context = resident_context(browser)
+        page = open_synced_app(context, server, problems)
+        offer_new_version(page, pwa_dir)
+        page.evaluate(HOLD_SYNC_LOCK)
+
+        page.get_by_test_id("update-now").click()
+        page.get_by_test_id("category-streetlight").click()
+        page.get_by_test_id("description").fill("Started while the upload ran")
+        page.evaluate("window.releaseSyncLock()")
+
+        expect(page.get_by_test_id("update-note")).to_contain_text(
+            "Save or clear your report"
+        )
+        # Long enough for a reload to have wiped the form had one started.
+        page.wait_for_timeout(2_000)
+        expect(page.get_by_test_id("description")).to_have_value(
+            "Started while the upload ran"
+        )
+        assert registration_state(page)["waiting"] is True
+        assert problems == []
+
+
+def test_a_new_version_that_takes_over_after_the_fallback_still_reloads_the_page(
+    tmp_path: Path, browser: Any
+) -> None:
+    with own_copy_of_the_app(tmp_path) as (server, pwa_dir):
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context.add_init_script(DELAY_SKIP_WAITING)
+        page = context.new_page()
+        page.goto(server.base_url + "/")
+        wait_until_controlled(page)
+        offer_new_version(page, pwa_dir)
+        page.clock.install()
+
+        page.get_by_test_id("update-now").click()
+        # SKIP_WAITING is posted from inside the sync lock, as the wait starts.
+        for _ in range(50):
+            if page.evaluate("typeof window.skipWaitingNow === 'function'"):
+                break
+            page.wait_for_timeout(100)
+        page.clock.fast_forward(31_000)  # past the 30 s fallback
+        expect(page.get_by_test_id("update-now")).to_be_enabled()
+
+        # The new worker takes control only now: the old code must not stay.
+        with page.expect_event("load", timeout=20_000):
+            page.evaluate("window.skipWaitingNow()")
+        wait_until_controlled(page)
+        assert registration_state(page)["waiting"] is False

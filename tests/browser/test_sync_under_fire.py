@@ -159,6 +159,53 @@ def test_storage_evicted_as_a_whole_is_still_told_with_the_count_lost(
     assert problems == []
 
 
+def install_marker(context: Any) -> str | None:
+    cookies = {c["name"]: c["value"] for c in context.cookies()}
+    return cookies.get("wgn-installed")
+
+
+def test_the_install_marker_cookie_says_only_that_the_app_was_installed(
+    server: Server, browser: Any
+) -> None:
+    context = resident_context(browser)
+    synced(open_app(context, server, []))
+
+    # Sent with every request: an install time would tell devices apart.
+    assert install_marker(context) == "1"
+
+
+def test_an_install_marker_cookie_holding_a_time_is_rewritten_on_start(
+    server: Server, browser: Any
+) -> None:
+    context = resident_context(browser)
+    page = open_app(context, server, [])
+    synced(page)
+    old_marker = "2026-01-10T09%3A00%3A00.123Z"  # an install time, URI-encoded
+    context.add_cookies(
+        [{"name": "wgn-installed", "value": old_marker, "url": server.base_url}]
+    )
+
+    page.reload()
+    synced(page)
+    assert install_marker(context) == "1"
+
+
+def test_a_malformed_marker_cookie_does_not_break_the_first_start(
+    server: Server, browser: Any
+) -> None:
+    problems: list[str] = []
+    context = resident_context(browser)
+    context.add_cookies(
+        [
+            {"name": "wgn-unsent", "value": "%E0%A4%A", "url": server.base_url},
+            {"name": "wgn-installed", "value": "%", "url": server.base_url},
+        ]
+    )
+
+    synced(open_app(context, server, problems))
+    assert problems == []
+
+
 def test_two_tabs_queue_and_sync_at_once_and_each_item_arrives_once(
     server: Server, browser: Any
 ) -> None:

@@ -22,14 +22,19 @@
 // block of zeros, which holds nothing (see server/media/intake.py).
 //
 // What it handles: 32- and 64-bit box sizes, iloc versions 0 to 2 with 0, 4
-// or 8-byte fields, items in `idat`, items in several extents.
+// or 8-byte fields (lengths 4 or 8), items in `idat`, items in several
+// extents. Every count in iloc is checked against the bytes left before it
+// is looped over, so the work is bounded by the size of the file.
 // What it refuses (HeifUnsafeError; the caller must not send the photo):
 // anything but a HEIF brand, top-level boxes other than ftyp, meta, mdat,
 // free, skip and wide (an image sequence's `moov` or a `uuid` box can carry
-// metadata this code does not read), item info older than version 2,
+// metadata this code does not read), `uuid` boxes inside meta and its item
+// properties for the same reason, item info older than version 2,
 // metadata items built from other items (method 2), kept in another file,
 // of unknown length (0) or reaching past their region, sizes above 2^53,
-// and any box that does not fit inside its parent.
+// two items with one id or one item located twice (readers pick one of the
+// two, not necessarily the one wiped), and any box that does not fit inside
+// its parent.
 
 const HEIF_BRANDS = new Set([
   'mif1',
@@ -162,12 +167,16 @@ function metadataItems(view, iinf) {
   if (entries.length !== count) refuse('iinf counts items it does not have');
 
   const ids = [];
+  const seen = new Set();
   for (const entry of entries) {
     if (entry.type !== 'infe') refuse(`${entry.type} inside iinf`);
     const infe = new Cursor(view, entry.body, entry.end);
     const infeVersion = infe.version();
     if (infeVersion < 2) refuse(`item info version ${infeVersion}`);
     const id = infe.uint(infeVersion === 2 ? 2 : 4);
+    // Readers disagree on which of two same-id items counts.
+    if (seen.has(id)) refuse(`item ${id} described twice`);
+    seen.add(id);
     infe.uint(2); // protection index
     const type = infe.fourcc();
     infe.text(); // item name
@@ -177,6 +186,14 @@ function metadataItems(view, iinf) {
     }
   }
   return ids;
+}
+
+// Refuses a count of entries that cannot all fit in what is left of the box,
+// before any loop trusts it.
+function checkRoom(cursor, count, entrySize, what) {
+  if (count * entrySize > cursor.end - cursor.pos) {
+    refuse(`iloc lists ${count} ${what}, more than it holds`);
+  }
 }
 
 /** Where each item's bytes are, from `iloc`: id → {method, extents}. */
@@ -193,23 +210,50 @@ function itemLocations(view, iloc) {
   for (const size of [offsetSize, lengthSize, baseSize, indexSize]) {
     if (![0, 4, 8].includes(size)) refuse(`iloc field size ${size}`);
   }
+  // With no length field every extent takes zero bytes, so a few bytes can
+  // claim billions of them; and a length of 0 means "unknown" anyway.
+  if (lengthSize === 0) refuse('iloc extents without a length');
 
+  const idSize = version < 2 ? 2 : 4;
+  const itemSize = idSize + (version > 0 ? 2 : 0) + 2 + baseSize + 2;
+  const extentSize = indexSize + offsetSize + lengthSize;
   const locations = new Map();
-  const count = cursor.uint(version < 2 ? 2 : 4);
+  const count = cursor.uint(idSize);
+  checkRoom(cursor, count, itemSize, 'items');
   for (let i = 0; i < count; i += 1) {
-    const id = cursor.uint(version < 2 ? 2 : 4);
+    const id = cursor.uint(idSize);
     const method = version > 0 ? cursor.uint(2) & 0xf : 0;
     const dataReference = cursor.uint(2);
     const base = cursor.uint(baseSize);
     const extents = [];
-    for (let n = cursor.uint(2); n > 0; n -= 1) {
+    const extentCount = cursor.uint(2);
+    checkRoom(cursor, extentCount, extentSize, 'extents');
+    for (let n = extentCount; n > 0; n -= 1) {
       cursor.uint(indexSize);
       const offset = base + cursor.uint(offsetSize);
       extents.push({ offset, length: cursor.uint(lengthSize) });
     }
+    // A reader takes one of the two; wiping the other would leave the
+    // metadata in a file said to be clean.
+    if (locations.has(id)) refuse(`item ${id} located twice`);
     locations.set(id, { method, dataReference, extents });
   }
   return locations;
+}
+
+// A `uuid` box is whatever its 16-byte extended type says, and one of those
+// types is XMP (be7acfcb-97a9-42e8-9c71-999491e3afac); vendors define more.
+// Telling harmless ones apart would need a list we cannot keep complete, and
+// neither test photo has any, so any uuid box inside meta, iprp or ipco (where
+// item properties live) makes the photo refused rather than sent unread.
+function refuseUuidBoxes(view, inside) {
+  const iprp = only(inside, 'iprp');
+  const properties = iprp ? boxes(view, iprp.body, iprp.end) : [];
+  const ipco = only(properties, 'ipco');
+  const nested = ipco ? boxes(view, ipco.body, ipco.end) : [];
+  for (const box of [...inside, ...properties, ...nested]) {
+    if (box.type === 'uuid') refuse('a uuid box inside meta');
+  }
 }
 
 function wipeItem(bytes, location, idat) {
@@ -247,6 +291,7 @@ export function wipeHeifMetadata(source) {
   const iloc = only(inside, 'iloc');
   const idat = only(inside, 'idat');
   if (!iinf) refuse('no iinf box');
+  refuseUuidBoxes(view, inside);
 
   const bytes = source.slice();
   const ids = metadataItems(view, iinf);

@@ -1,7 +1,9 @@
 // Registers the service worker and handles its updates. A new version waits
 // until the person taps "update", and even then:
 // - not over a half-written report: a reload would throw it away, so the
-//   banner asks the person to save or clear it first;
+//   banner asks the person to save or clear it first. This is asked at the
+//   tap and again once the sync lock is ours, since waiting for it (behind a
+//   long upload) leaves time to start a report;
 // - not in the middle of a sync: the sync lock is taken first and held until
 //   the page reloads, so no sync starts between the tap and the new version.
 import { h } from '../ui/dom.js';
@@ -16,27 +18,71 @@ const log = logger('sw');
 const TAKEOVER_TIMEOUT_MS = 30_000;
 // Set when the person accepted an update: only then does a new controller
 // mean "reload". The first install also changes the controller (it claims
-// the page) and must not reload it.
+// the page) and must not reload it. It stays set after the timeout: a worker
+// that takes over late serves new files to old code, which a reload ends.
 let updateAccepted = false;
+// Whether the sync lock is held for the takeover right now.
+let takingOver = false;
 
-function holdSyncLockUntilReload(work) {
-  const heldUntilReload = () => {
-    work();
-    return new Promise((release) => setTimeout(release, TAKEOVER_TIMEOUT_MS));
+// Runs `work` holding the sync lock. If it answers true the lock is kept
+// until the page reloads, or until the timeout; otherwise it goes back now.
+function withSyncLock(work) {
+  const held = () => {
+    if (!work()) return false;
+    takingOver = true;
+    return new Promise((release) =>
+      setTimeout(() => {
+        takingOver = false;
+        release(true);
+      }, TAKEOVER_TIMEOUT_MS),
+    );
   };
-  if (!navigator.locks) return heldUntilReload();
-  return navigator.locks.request(LOCK_NAME, heldUntilReload);
+  if (!navigator.locks) return Promise.resolve(held());
+  return navigator.locks.request(LOCK_NAME, held);
 }
 
-function applyUpdate(worker, button) {
+function askToFinishFirst(note) {
+  note.textContent = t('update.finish_report_first');
+}
+
+function applyUpdate(worker, button, note) {
   button.disabled = true;
-  updateAccepted = true;
-  holdSyncLockUntilReload(() =>
-    worker.postMessage({ type: 'SKIP_WAITING' }),
-  ).then(() => {
-    log.warn('the new version did not take over; still on the old one');
-    updateAccepted = false;
+  withSyncLock(() => {
+    if (hasUnsavedWork()) {
+      askToFinishFirst(note);
+      return false;
+    }
+    updateAccepted = true;
+    // Already in control (it took over after the timeout): reloading is all
+    // that is left.
+    if (worker.state === 'activated') location.reload();
+    else worker.postMessage({ type: 'SKIP_WAITING' });
+    return true;
+  }).then((timedOut) => {
+    if (timedOut) {
+      log.warn('the new version did not take over; still on the old one');
+    }
     button.disabled = false;
+  });
+}
+
+// The new worker took control after the person accepted it. Within the
+// timeout the lock is still held: reload. Later, take the lock again so no
+// sync is cut off, and reload only if nothing unsaved is on screen; else the
+// banner asks for that first and its button reloads.
+function reloadIntoNewVersion(container) {
+  if (takingOver) {
+    location.reload();
+    return;
+  }
+  withSyncLock(() => {
+    if (!hasUnsavedWork()) {
+      location.reload();
+      return true;
+    }
+    const note = container.querySelector('[data-testid="update-note"]');
+    if (note) askToFinishFirst(note);
+    return false;
   });
 }
 
@@ -52,11 +98,11 @@ function updateBanner(worker) {
         // Saying why beats a disabled button: the person may not know the
         // form counts as unfinished work.
         if (hasUnsavedWork()) {
-          note.textContent = t('update.finish_report_first');
+          askToFinishFirst(note);
           return;
         }
         note.textContent = '';
-        applyUpdate(worker, button);
+        applyUpdate(worker, button, note);
       },
     },
     t('update.now'),
@@ -88,7 +134,7 @@ export async function registerServiceWorker(container) {
   if (!registration) return null;
 
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (updateAccepted) location.reload();
+    if (updateAccepted) reloadIntoNewVersion(container);
   });
 
   if (registration.waiting && navigator.serviceWorker.controller) {

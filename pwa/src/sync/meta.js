@@ -3,6 +3,11 @@
 import { getDb } from './db.js';
 
 const SENTINEL_KEY = 'wgn-installed';
+// The sentinel says only "installed here". Its cookie goes with every
+// request, so a value such as the install time would tell devices apart in
+// the server's logs. Older versions wrote the time: any value still counts,
+// and start rewrites it to this.
+const SENTINEL_VALUE = '1';
 // How many items were unsent when the outbox last changed: if IndexedDB is
 // wiped, this is what the person lost.
 const UNSENT_KEY = 'wgn-unsent';
@@ -34,7 +39,16 @@ function readMarker(key) {
   const cookie = document.cookie
     .split('; ')
     .find((pair) => pair.startsWith(`${key}=`));
-  return cookie ? decodeURIComponent(cookie.slice(key.length + 1)) : null;
+  return cookie ? decodeCookie(cookie.slice(key.length + 1)) : null;
+}
+
+// A cookie we did not write (or a broken one) must not stop the app starting.
+function decodeCookie(value) {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Remember the unsent count outside IndexedDB, for the sentinel. */
@@ -95,9 +109,14 @@ export async function ensureInstallation() {
     await store.put(1, 'next_seq');
     await store.put(0, 'cursor');
     await store.put(0, 'last_seq');
-    writeMarker(SENTINEL_KEY, installedAt);
   }
   await tx.done;
+  try {
+    // Also replaces an install time written by an older version.
+    writeMarker(SENTINEL_KEY, SENTINEL_VALUE);
+  } catch {
+    // Cookies blocked: localStorage may still hold it.
+  }
   if (evicted) recordUnsentMarker(0);
 
   askPersistence();
