@@ -76,7 +76,7 @@ async def subscribe() -> Any:
     check_topics(body)
     await check_filters(body)
     await check_endpoint(body.endpoint, settings.push_allow_loopback)
-    subscription, created = await save_subscription(caller, body)
+    subscription, created = await save_subscription(caller, body, settings.push_max_devices)
     response = jsonify(subscription_json(subscription))
     response.status_code = 201 if created else 200
     return response

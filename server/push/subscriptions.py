@@ -34,10 +34,6 @@ MEMBER_TOPICS = ("my_reports", "followed_issues", "delegations")
 # ticking every box means the same as ticking none, and the device hears of all.
 MAX_CATEGORIES = 50
 MAX_MAP_AREAS = 20
-# Subscriptions of one account. A person meets the cap with devices they no longer
-# use (an old phone, a reinstalled browser), so a new device is not refused: it
-# replaces the one that has not checked in for longest, which is most likely gone.
-MAX_DEVICES = 20
 
 CategoryId = Annotated[str, Field(min_length=1, max_length=64)]  # Category.id
 MapAreaId = Annotated[str, Field(min_length=1, max_length=36)]  # MapArea.id, a UUID
@@ -197,13 +193,19 @@ async def earlier_subscription(caller: Caller, body: SubscriptionIn) -> PushSubs
     )
 
 
-async def save_subscription(caller: Caller, body: SubscriptionIn) -> tuple[PushSubscription, bool]:
+async def save_subscription(
+    caller: Caller, body: SubscriptionIn, max_devices: int
+) -> tuple[PushSubscription, bool]:
     """Create or refresh the subscription of this browser; answer it and whether it is new.
 
     An endpoint belongs to one browser: when another account signs in there, the
     subscription moves to that account with the topics it chooses. A device has one
     subscription: a new endpoint replaces the device's earlier one in place, so the
     topics, filters and queued messages carry over to it.
+
+    A person reaches ``max_devices`` with devices they no longer use (an old phone,
+    a reinstalled browser), so a new device is not refused: it replaces the one
+    that has not refreshed its subscription for longest, which is most likely gone.
     """
     existing = await earlier_subscription(caller, body)
     moved = existing is not None and existing.user_id != caller.user.id  # type: ignore[attr-defined]
@@ -243,7 +245,7 @@ async def save_subscription(caller: Caller, body: SubscriptionIn) -> tuple[PushS
     if filters_of(subscription) != chosen_before:
         await index_topics(subscription)
     if existing is None or moved:
-        await retire_unused_devices(caller, subscription)
+        await retire_unused_devices(caller, subscription, max_devices)
     return subscription, existing is None
 
 
@@ -255,8 +257,10 @@ def filters_of(subscription: PushSubscription) -> tuple[Any, ...]:
     )
 
 
-async def retire_unused_devices(caller: Caller, kept: PushSubscription) -> None:
-    """Past ``MAX_DEVICES``, drop the caller's devices refreshed longest ago.
+async def retire_unused_devices(
+    caller: Caller, kept: PushSubscription, max_devices: int
+) -> None:
+    """Past ``max_devices``, drop the caller's devices refreshed longest ago.
 
     The app refreshes its subscription at every start, so the one least recently
     refreshed is the device least likely to be used still.
@@ -264,7 +268,7 @@ async def retire_unused_devices(caller: Caller, kept: PushSubscription) -> None:
     others = await PushSubscription.filter(user_id=caller.user.id).exclude(
         id=kept.id
     ).order_by("-updated_at", "-created_at").values_list("id", flat=True)
-    retired = list(others[MAX_DEVICES - 1 :])
+    retired = list(others[max_devices - 1 :])
     if not retired:
         return
     await PushSubscription.filter(id__in=retired).delete()

@@ -10,7 +10,6 @@ from quart import Quart
 
 from server.areas.models import MapArea
 from server.push.models import PushSubscription, PushTopic
-from server.push.subscriptions import MAX_DEVICES
 from tests.conftest import Person
 from tests.push.conftest import subscribe
 from tests.push.receiver import Receiver
@@ -184,8 +183,9 @@ async def test_saving_the_same_choices_again_leaves_the_topic_rows_as_they_were(
 async def test_a_device_past_the_limit_replaces_the_one_refreshed_longest_ago(
     app: Quart, resident: Person, receiver: Receiver
 ) -> None:
+    app.config["SETTINGS"].push_max_devices = 3
     long_ago = datetime.now(UTC) - timedelta(days=400)
-    for n in range(MAX_DEVICES):
+    for n in range(3):
         old = await PushSubscription.create(
             id=uuid.uuid4(), user_id=resident.user.id, endpoint=f"https://push.example.org/{n}",
             p256dh="x", auth="y",
@@ -195,7 +195,7 @@ async def test_a_device_past_the_limit_replaces_the_one_refreshed_longest_ago(
     await subscribe(resident, receiver)
 
     endpoints = await PushSubscription.filter(user_id=resident.user.id).values_list("endpoint", flat=True)
-    assert len(endpoints) == MAX_DEVICES
+    assert len(endpoints) == 3
     assert "https://push.example.org/0" not in endpoints
 
 
