@@ -12,8 +12,11 @@ from typing import Annotated, Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from pydantic import BaseModel, ConfigDict, Field
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from server.accounts.auth import Caller
+from server.accounts.models import User
 from server.areas.models import MapArea
 from server.core.errors import BadRequest
 from server.push.models import PushSubscription, PushTopic
@@ -207,6 +210,28 @@ async def save_subscription(
     a reinstalled browser), so a new device is not refused: it replaces the one
     that has not refreshed its subscription for longest, which is most likely gone.
     """
+    try:
+        return await save_once(caller, body, max_devices)
+    except IntegrityError:
+        # Another account saved this endpoint a moment ago (the lock below is the
+        # caller's own): the row is there now, and saving again updates it.
+        return await save_once(caller, body, max_devices)
+
+
+async def save_once(
+    caller: Caller, body: SubscriptionIn, max_devices: int
+) -> tuple[PushSubscription, bool]:
+    async with in_transaction():
+        # One save per account at a time, so one endpoint sent twice at once is
+        # made once, and two endpoints of one device do not each delete the other.
+        # PostgreSQL locks the account's row; SQLite runs one transaction at a time.
+        await User.filter(id=caller.user.id).select_for_update().first()
+        return await save_locked(caller, body, max_devices)
+
+
+async def save_locked(
+    caller: Caller, body: SubscriptionIn, max_devices: int
+) -> tuple[PushSubscription, bool]:
     existing = await earlier_subscription(caller, body)
     moved = existing is not None and existing.user_id != caller.user.id  # type: ignore[attr-defined]
     keep = existing is not None and not moved

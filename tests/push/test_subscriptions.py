@@ -264,6 +264,31 @@ async def test_a_new_endpoint_from_the_same_device_replaces_the_old_one(
     assert endpoints == [renewed["endpoint"]]
 
 
+async def test_one_endpoint_saved_for_the_first_time_twice_at_once_is_stored_once(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    body = receiver.new_device().subscription(receiver.base_url)
+
+    answers = await asyncio.gather(*[post(resident, body) for _ in range(4)])
+
+    assert sorted(status for status, _ in answers) == [200, 200, 200, 201]
+    assert await PushSubscription.all().count() == 1
+
+
+async def test_two_new_endpoints_of_one_device_saved_at_once_leave_one_of_them(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    bodies = [
+        {**receiver.new_device().subscription(receiver.base_url), "client_id": DEVICE}
+        for _ in range(2)
+    ]
+
+    answers = await asyncio.gather(*[post(resident, body) for body in bodies])
+
+    # The second replaces the first in place, as a renewed endpoint does.
+    assert sorted(status for status, _ in answers) == [200, 201]
+    assert await PushSubscription.filter(client_id=DEVICE).count() == 1
+
 async def test_another_persons_device_id_brings_them_none_of_its_choices(
     app: Quart, resident: Person, other_resident: Person, receiver: Receiver
 ) -> None:
