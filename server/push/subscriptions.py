@@ -19,7 +19,7 @@ from server.accounts.auth import Caller
 from server.accounts.models import User
 from server.areas.models import MapArea
 from server.core.errors import BadRequest
-from server.push.models import PushSubscription, PushTopic
+from server.push.models import PushMessage, PushSubscription, PushTopic
 from server.push.rules import EndpointRefused, address_allowed, parse_endpoint
 from server.reports.models import Category
 
@@ -262,6 +262,10 @@ async def save_locked(
         subscription = existing
         subscription.update_from_dict(fields)
         await subscription.save()
+    if moved:
+        # What was queued for the person signed in before (held by their quiet
+        # hours, say) is theirs: it must not show on the screen of the next one.
+        await PushMessage.filter(subscription_id=subscription.id, state="queued").delete()
     if subscription.client_id is not None:
         # Endpoints this device had before are dead: nothing sent there arrives.
         await PushSubscription.filter(

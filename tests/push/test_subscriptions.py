@@ -9,7 +9,7 @@ import pytest
 from quart import Quart
 
 from server.areas.models import MapArea
-from server.push.models import PushSubscription, PushTopic
+from server.push.models import PushMessage, PushSubscription, PushTopic
 from tests.conftest import Person
 from tests.push.conftest import subscribe
 from tests.push.receiver import Receiver
@@ -233,6 +233,21 @@ async def test_an_endpoint_moves_to_the_account_now_signed_in_on_that_browser(
     assert await PushSubscription.filter(user_id=other_resident.user.id).count() == 1
     assert await PushSubscription.filter(user_id=resident.user.id).count() == 0
 
+
+async def test_messages_queued_for_the_person_signed_in_before_are_not_shown_to_the_next(
+    app: Quart, resident: Person, other_resident: Person, receiver: Receiver
+) -> None:
+    device = await subscribe(resident, receiver)
+    row = await PushSubscription.get(user_id=resident.user.id)
+    # Held by Rita's quiet hours until the morning.
+    await PushMessage.create(
+        subscription_id=row.id, event_key="report:r1:v2", topic="my_reports",
+        payload='{"title": "Your report: Pothole"}', due_at=2**42,
+    )
+
+    await post(other_resident, device.subscription(receiver.base_url))
+
+    assert await PushMessage.filter(subscription_id=row.id, state="queued").count() == 0
 
 DEVICE = "client-rita-phone-1"
 
