@@ -272,3 +272,19 @@ async def test_a_ballot_cast_within_the_time_to_live_counts_though_last_seen_lag
     await tick(ends, member_ttl=ttl)
 
     assert (await Ballot.get(issue_id=issue, member_id=other_resident.user.id)).weight == 1
+
+
+async def test_the_ballot_of_a_member_inactive_at_the_close_is_not_published(
+    resident: Person, other_resident: Person
+) -> None:
+    # Listed with weight 0, it would tell everyone that the voter had been away.
+    place = await make_place()
+    issue, (initiative,), ends = await in_voting(place, [resident], ["Bike lanes"])
+    for person in (resident, other_resident):
+        await act(person, "proposal.ballot.cast", {"issue_id": issue, "grades": {initiative: 1}})
+    await User.filter(id=other_resident.user.id).update(last_seen_at=ends - 200 * DAY)
+    await tick(ends)
+
+    public = await (await resident.get(f"/api/proposals/issues/{issue}/ballots")).get_json()
+
+    assert [ballot["member"]["id"] for ballot in public] == [str(resident.user.id)]
