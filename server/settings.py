@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     push_ttl_seconds: int = Field(default=24 * 3600, ge=1, le=28 * 24 * 3600)
     push_max_attempts: int = Field(default=8, ge=1, le=50)
     push_keep_days: int = Field(default=30, ge=1)
+    push_max_devices: int = Field(default=20, ge=1, le=10_000)
 
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from server.accounts.auth import Caller
+from server.accounts.auth import SEEN_PRECISION, Caller
 from tortoise.expressions import Q
 
 from server.accounts.models import User
@@ -53,11 +53,16 @@ def member_ttl(settings: Settings | None = None) -> timedelta:
 def active_members_query(now: datetime, ttl: timedelta):  # type: ignore[no-untyped-def]
     """Members with voting right seen within ``ttl`` before ``now`` (LF's ``active``).
 
-    An account never seen counts from when it was made.
+    An account never seen counts from when it was made. ``last_seen_at`` is written
+    at most once per ``SEEN_PRECISION`` (``note_seen``), so it may lag the member's
+    latest request by that much: a ballot, support or delegation accepted within
+    ``ttl`` must not count for nothing because of it, and the window is widened by
+    that precision.
     """
     since = now - ttl
     return member_ids_query().filter(
-        Q(last_seen_at__gte=since) | Q(last_seen_at=None, created_at__gte=since)
+        Q(last_seen_at__gte=since - SEEN_PRECISION)
+        | Q(last_seen_at=None, created_at__gte=since)
     )
 
 

@@ -262,9 +262,15 @@ async def closed_issue(issue_id: str) -> Issue:
 
 @blueprint.get("/issues/<issue_id>/ballots")
 async def public_ballots(issue_id: str) -> Any:
-    """Every ballot of a finished issue, with its voter and weight (public, as in LF)."""
+    """Every counted ballot of a finished issue, with its voter and weight (public,
+    as in LF).
+
+    A ballot of a member without voting right or not active at the close weighs 0
+    and is left out, as LF's ``close_voting`` deletes it: listed, it would tell
+    everyone that the voter had been away. The voter still sees it as their own.
+    """
     issue = await closed_issue(issue_id)
-    ballots = await Ballot.filter(issue_id=issue.id).order_by("id")
+    ballots = await Ballot.filter(issue_id=issue.id, weight__gt=0).order_by("id")
     names = dict(
         await User.filter(id__in=[b.member_id for b in ballots]).values_list(
             "id", "name"

@@ -23,8 +23,8 @@ from server.push.subscriptions import (
     EndpointIn,
     SubscriptionIn,
     check_endpoint,
+    check_filters,
     check_keys,
-    check_map_areas,
     check_topics,
     save_subscription,
     subscription_json,
@@ -74,9 +74,9 @@ async def subscribe() -> Any:
     body = await parse_body(SubscriptionIn)
     check_keys(body.keys)
     check_topics(body)
-    await check_map_areas(body)
+    await check_filters(body)
     await check_endpoint(body.endpoint, settings.push_allow_loopback)
-    subscription, created = await save_subscription(caller, body)
+    subscription, created = await save_subscription(caller, body, settings.push_max_devices)
     response = jsonify(subscription_json(subscription))
     response.status_code = 201 if created else 200
     return response

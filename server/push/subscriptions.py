@@ -5,24 +5,41 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import logging
 import socket
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from pydantic import BaseModel, ConfigDict, Field
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from server.accounts.auth import Caller
+from server.accounts.models import User
 from server.areas.models import MapArea
 from server.core.errors import BadRequest
-from server.push.models import PushSubscription, PushTopic
+from server.push.models import PushMessage, PushSubscription, PushTopic
 from server.push.rules import EndpointRefused, address_allowed, parse_endpoint
+from server.reports.models import Category
+
+log = logging.getLogger("server.push")
 
 # "followed_issues": voting starts, and voting ends within 24 hours, on proposal
 # issues the person is interested in; "delegations": someone delegated to them.
 TOPICS = ("my_reports", "new_reports", "followed_issues", "delegations")
 # On for every new subscription; staff also get "new_reports".
 MEMBER_TOPICS = ("my_reports", "followed_issues", "delegations")
+
+# "new_reports" keeps one PushTopic row per category and map area chosen (their
+# product), rewritten when the choice changes: 50 categories by 20 map areas is
+# 1,000 rows for one device at most. A city has a few dozen categories and wards;
+# ticking every box means the same as ticking none, and the device hears of all.
+MAX_CATEGORIES = 50
+MAX_MAP_AREAS = 20
+
+CategoryId = Annotated[str, Field(min_length=1, max_length=64)]  # Category.id
+MapAreaId = Annotated[str, Field(min_length=1, max_length=36)]  # MapArea.id, a UUID
 
 
 class Keys(BaseModel):
@@ -42,8 +59,10 @@ class SubscriptionIn(BaseModel):
     expirationTime: float | None = None  # noqa: N815 (the browser's spelling)
     client_id: str | None = Field(default=None, min_length=8, max_length=64)
     topics: list[str] | None = Field(default=None, max_length=16)
-    categories: list[str] | None = Field(default=None, max_length=100)
-    map_areas: list[str] | None = Field(default=None, max_length=100)
+    # Bounds on what is read; the caps apply once duplicates are dropped
+    # (``check_filters``).
+    categories: list[CategoryId] | None = Field(default=None, max_length=200)
+    map_areas: list[MapAreaId] | None = Field(default=None, max_length=200)
     area: tuple[float, float, float, float] | None = None
 
 
@@ -104,15 +123,29 @@ def check_topics(body: SubscriptionIn) -> None:
             raise BadRequest("push.bad_area")
 
 
-async def check_map_areas(body: SubscriptionIn) -> None:
-    """Every map area named must be one admins loaded: a mistyped id would
-    silently leave the device hearing of nothing."""
-    if not body.map_areas:
-        return
-    known = {str(key) for key in await MapArea.all().values_list("id", flat=True)}
-    for area_id in body.map_areas:
-        if area_id not in known:
-            raise BadRequest("push.unknown_map_area", {"map_area": area_id[:40]})
+async def check_filters(body: SubscriptionIn) -> None:
+    """Drop repeated categories and map areas, cap them, and refuse unknown ones.
+
+    An id no admin made would silently leave the device hearing of nothing.
+    """
+    if body.categories is not None:
+        body.categories = list(dict.fromkeys(body.categories))
+        if len(body.categories) > MAX_CATEGORIES:
+            raise BadRequest("push.too_many_categories", {"max": MAX_CATEGORIES})
+        known = set(
+            await Category.filter(id__in=body.categories).values_list("id", flat=True)
+        )
+        for category in body.categories:
+            if category not in known:
+                raise BadRequest("push.unknown_category", {"category": category[:40]})
+    if body.map_areas is not None:
+        body.map_areas = list(dict.fromkeys(body.map_areas))
+        if len(body.map_areas) > MAX_MAP_AREAS:
+            raise BadRequest("push.too_many_map_areas", {"max": MAX_MAP_AREAS})
+        areas = {str(key) for key in await MapArea.all().values_list("id", flat=True)}
+        for area_id in body.map_areas:
+            if area_id not in areas:
+                raise BadRequest("push.unknown_map_area", {"map_area": area_id[:40]})
 
 
 async def default_map_areas(caller: Caller) -> list[str]:
@@ -163,14 +196,42 @@ async def earlier_subscription(caller: Caller, body: SubscriptionIn) -> PushSubs
     )
 
 
-async def save_subscription(caller: Caller, body: SubscriptionIn) -> tuple[PushSubscription, bool]:
+async def save_subscription(
+    caller: Caller, body: SubscriptionIn, max_devices: int
+) -> tuple[PushSubscription, bool]:
     """Create or refresh the subscription of this browser; answer it and whether it is new.
 
     An endpoint belongs to one browser: when another account signs in there, the
     subscription moves to that account with the topics it chooses. A device has one
     subscription: a new endpoint replaces the device's earlier one in place, so the
     topics, filters and queued messages carry over to it.
+
+    A person reaches ``max_devices`` with devices they no longer use (an old phone,
+    a reinstalled browser), so a new device is not refused: it replaces the one
+    that has not refreshed its subscription for longest, which is most likely gone.
     """
+    try:
+        return await save_once(caller, body, max_devices)
+    except IntegrityError:
+        # Another account saved this endpoint a moment ago (the lock below is the
+        # caller's own): the row is there now, and saving again updates it.
+        return await save_once(caller, body, max_devices)
+
+
+async def save_once(
+    caller: Caller, body: SubscriptionIn, max_devices: int
+) -> tuple[PushSubscription, bool]:
+    async with in_transaction():
+        # One save per account at a time, so one endpoint sent twice at once is
+        # made once, and two endpoints of one device do not each delete the other.
+        # PostgreSQL locks the account's row; SQLite runs one transaction at a time.
+        await User.filter(id=caller.user.id).select_for_update().first()
+        return await save_locked(caller, body, max_devices)
+
+
+async def save_locked(
+    caller: Caller, body: SubscriptionIn, max_devices: int
+) -> tuple[PushSubscription, bool]:
     existing = await earlier_subscription(caller, body)
     moved = existing is not None and existing.user_id != caller.user.id  # type: ignore[attr-defined]
     keep = existing is not None and not moved
@@ -194,19 +255,53 @@ async def save_subscription(caller: Caller, body: SubscriptionIn) -> tuple[PushS
             existing.area if keep and existing and body.topics is None else None
         ),
     }
+    chosen_before = None if existing is None else filters_of(existing)
     if existing is None:
         subscription = await PushSubscription.create(id=uuid.uuid4(), **fields)
     else:
         subscription = existing
         subscription.update_from_dict(fields)
         await subscription.save()
+    if moved:
+        # What was queued for the person signed in before (held by their quiet
+        # hours, say) is theirs: it must not show on the screen of the next one.
+        await PushMessage.filter(subscription_id=subscription.id, state="queued").delete()
     if subscription.client_id is not None:
         # Endpoints this device had before are dead: nothing sent there arrives.
         await PushSubscription.filter(
             user_id=caller.user.id, client_id=subscription.client_id
         ).exclude(id=subscription.id).delete()
-    await index_topics(subscription)
+    if filters_of(subscription) != chosen_before:
+        await index_topics(subscription)
+    if existing is None or moved:
+        await retire_unused_devices(caller, subscription, max_devices)
     return subscription, existing is None
+
+
+def filters_of(subscription: PushSubscription) -> tuple[Any, ...]:
+    """What the PushTopic rows are made of: the rows change only when this does."""
+    return (
+        subscription.topics, subscription.categories, subscription.map_areas,
+        subscription.area,
+    )
+
+
+async def retire_unused_devices(
+    caller: Caller, kept: PushSubscription, max_devices: int
+) -> None:
+    """Past ``max_devices``, drop the caller's devices refreshed longest ago.
+
+    The app refreshes its subscription at every start, so the one least recently
+    refreshed is the device least likely to be used still.
+    """
+    others = await PushSubscription.filter(user_id=caller.user.id).exclude(
+        id=kept.id
+    ).order_by("-updated_at", "-created_at").values_list("id", flat=True)
+    retired = list(others[max_devices - 1 :])
+    if not retired:
+        return
+    await PushSubscription.filter(id__in=retired).delete()
+    log.info("retired %d push subscriptions user=%s", len(retired), caller.user.id)
 
 
 async def index_topics(subscription: PushSubscription) -> None:

@@ -51,9 +51,13 @@ async def columns(connection: BaseDBAsyncClient) -> set[tuple[Any, ...]]:
 
 
 async def insert_early_adopter(
-    connection: BaseDBAsyncClient, seen_at: datetime | None = None
+    connection: BaseDBAsyncClient,
+    seen_at: datetime | None = None,
+    synced_at: datetime | None = None,
+    token: bool = False,
 ) -> uuid.UUID:
-    """A user row, and a session when ``seen_at`` is given, in the baseline's columns.
+    """A user row in the baseline's columns, with a session when ``seen_at`` is
+    given, a sync client when ``synced_at`` is, and an API token when ``token``.
 
     Raw SQL, as the model has columns the baseline lacks.
     """
@@ -85,6 +89,12 @@ async def insert_early_adopter(
     if seen_at is not None:
         session = {"id": "s" * 64, "user_id": key, "csrf_token": "x", "created_at": now}
         await insert("sessions", {**session, "last_seen_at": seen_at})
+    if synced_at is not None:
+        client = {"id": "client-early-1", "user_id": key, "last_seq": 0, "scope_epoch": 0}
+        await insert("sync_clients", {**client, "created_at": now, "last_seen_at": synced_at})
+    if token:
+        row = {"id": "t" * 64, "user_id": key, "role": "resident", "label": "", "created_at": now}
+        await insert("api_tokens", row)
     return user_id
 
 
@@ -192,24 +202,67 @@ async def test_a_database_at_an_older_migration_is_upgraded_and_keeps_its_rows(
     assert await applied(database_url) == sorted(p.stem for p in migration_files())
 
 
-async def test_a_member_signed_in_before_the_upgrade_is_seen_when_their_session_was(
-    database_url: str,
-) -> None:
+async def upgraded_from_0002(database_url: str, **early_adopter: Any) -> User:
+    """The early adopter, as the migrations after ``0002_departments`` left them."""
     config = tortoise_config(database_url)
     await fresh(database_url)
-    seen_at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     async with TortoiseContext() as context:
         await context.init(config=config)
         connection = context.connections.get(connection_name(database_url))
         executor = MigrationExecutor(connection, config["apps"])
         await executor.migrate([MigrationTarget(APP_LABEL, "0002_departments")])
-        user_id = await insert_early_adopter(connection, seen_at=seen_at)
+        user_id = await insert_early_adopter(connection, **early_adopter)
 
     context = await open_database(database_url)
     kept = await User.get(id=user_id)
     await context.close_connections()
+    return kept
+
+
+async def test_a_member_signed_in_before_the_upgrade_is_seen_when_their_session_was(
+    database_url: str,
+) -> None:
+    seen_at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+    kept = await upgraded_from_0002(database_url, seen_at=seen_at)
 
     assert kept.last_seen_at == seen_at
+
+
+async def test_a_member_whose_device_synced_after_their_session_is_seen_when_it_synced(
+    database_url: str,
+) -> None:
+    seen_at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    synced_at = datetime(2026, 5, 9, 8, 30, tzinfo=UTC)
+
+    kept = await upgraded_from_0002(database_url, seen_at=seen_at, synced_at=synced_at)
+
+    assert kept.last_seen_at == synced_at
+
+
+async def test_a_member_signing_in_by_api_token_is_seen_at_the_upgrade(
+    database_url: str,
+) -> None:
+    # Tokens record no use: the script may have run an hour ago.
+    upgrade = datetime.now(UTC)
+
+    kept = await upgraded_from_0002(
+        database_url, seen_at=datetime(2026, 3, 1, 12, 0, tzinfo=UTC), token=True
+    )
+
+    assert kept.last_seen_at is not None and kept.last_seen_at >= upgrade
+
+
+async def test_a_member_of_whom_nothing_is_known_is_seen_at_the_upgrade(
+    database_url: str,
+) -> None:
+    # Their sessions were deleted 90 days after last use; they may have been
+    # active within the 180 days members count for.
+    upgrade = datetime.now(UTC)
+
+    kept = await upgraded_from_0002(database_url)
+
+    assert kept.last_seen_at is not None and kept.last_seen_at >= upgrade
 
 
 def test_no_table_comment_holds_a_semicolon() -> None:

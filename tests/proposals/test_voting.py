@@ -6,9 +6,11 @@ import asyncio
 import io
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from server.accounts.auth import utcnow
+from server.accounts.models import User
 from server.proposals.cli_tally import run_tally
 from server.proposals.models import Ballot, Initiative, Issue
 from server.proposals.scheduler import tick
@@ -251,3 +253,38 @@ async def test_a_ballot_graded_with_true_or_a_string_is_refused(resident: Person
 
     assert [answer.status_code for answer in answers] == [400, 400]
     assert await Ballot.filter(issue_id=issue).count() == 0
+
+
+async def test_a_ballot_cast_within_the_time_to_live_counts_though_last_seen_lags_it(
+    resident: Person, other_resident: Person
+) -> None:
+    place = await make_place()
+    issue, (initiative,), ends = await in_voting(place, [resident], ["Bike lanes"])
+    # Last seen is written at most hourly: 50 minutes ago, the ballot is not noted.
+    noted = utcnow() - timedelta(minutes=50)
+    await User.filter(id=other_resident.user.id).update(last_seen_at=noted)
+    await act(
+        other_resident, "proposal.ballot.cast", {"issue_id": issue, "grades": {initiative: 1}}
+    )
+    # The time to live reaches back to 20 minutes before the ballot was accepted.
+    ttl = ends - (utcnow() - timedelta(minutes=20))
+
+    await tick(ends, member_ttl=ttl)
+
+    assert (await Ballot.get(issue_id=issue, member_id=other_resident.user.id)).weight == 1
+
+
+async def test_the_ballot_of_a_member_inactive_at_the_close_is_not_published(
+    resident: Person, other_resident: Person
+) -> None:
+    # Listed with weight 0, it would tell everyone that the voter had been away.
+    place = await make_place()
+    issue, (initiative,), ends = await in_voting(place, [resident], ["Bike lanes"])
+    for person in (resident, other_resident):
+        await act(person, "proposal.ballot.cast", {"issue_id": issue, "grades": {initiative: 1}})
+    await User.filter(id=other_resident.user.id).update(last_seen_at=ends - 200 * DAY)
+    await tick(ends)
+
+    public = await (await resident.get(f"/api/proposals/issues/{issue}/ballots")).get_json()
+
+    assert [ballot["member"]["id"] for ballot in public] == [str(resident.user.id)]

@@ -31,6 +31,8 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
         WEGOVNOW_VAPID_SUBJECT=SUBJECT,
         WEGOVNOW_PUSH_ALLOW_LOOPBACK="on",
         WEGOVNOW_PUSH_CONCURRENCY="4",
+        # The delivery tests give one person hundreds of devices.
+        WEGOVNOW_PUSH_MAX_DEVICES="1000",
         WEGOVNOW_RATE_LIMITS="off",
         WEGOVNOW_DATABASE_URL=database_url,
         **extra,

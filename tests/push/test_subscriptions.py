@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from quart import Quart
 
-from server.push.models import PushSubscription
+from server.areas.models import MapArea
+from server.push.models import PushMessage, PushSubscription, PushTopic
 from tests.conftest import Person
 from tests.push.conftest import subscribe
 from tests.push.receiver import Receiver
@@ -99,6 +102,103 @@ async def test_a_map_area_no_admin_loaded_is_refused(
     assert (status, answer["error"]["code"]) == (400, "push.unknown_map_area")
 
 
+async def make_map_area(name: str) -> str:
+    box = {"min_lon": 12.5, "min_lat": 45.6, "max_lon": 12.6, "max_lat": 45.7}
+    ring = [[12.5, 45.6], [12.6, 45.6], [12.6, 45.7], [12.5, 45.6]]
+    area = await MapArea.create(
+        id=uuid.uuid4(), name=name, geometry={"type": "Polygon", "coordinates": [ring]}, **box
+    )
+    return str(area.id)
+
+
+async def test_repeated_categories_and_map_areas_are_followed_once(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    ward = await make_map_area("Ward 1")
+    choices = {"topics": ["new_reports"], "categories": ["pothole"] * 30, "map_areas": [ward] * 30}
+
+    status, answer = await post(resident, {**receiver.new_device().subscription(receiver.base_url), **choices})
+
+    assert (status, answer["categories"], answer["map_areas"]) == (201, ["pothole"], [ward])
+    assert await PushTopic.all().count() == 1
+
+
+async def test_a_category_no_admin_made_is_refused(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    body = {**receiver.new_device().subscription(receiver.base_url), "categories": ["unicorns"]}
+
+    status, answer = await post(resident, body)
+
+    assert (status, answer["error"]["code"]) == (400, "push.unknown_category")
+    assert answer["error"]["params"] == {"category": "unicorns"}
+
+
+async def test_more_categories_than_a_device_can_follow_are_refused(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    body = {
+        **receiver.new_device().subscription(receiver.base_url),
+        "categories": [f"made-up-{n}" for n in range(51)],
+    }
+
+    status, answer = await post(resident, body)
+
+    assert (status, answer["error"]["code"]) == (400, "push.too_many_categories")
+
+
+async def test_more_map_areas_than_a_device_can_follow_are_refused(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    wards = [str(uuid.uuid4()) for _ in range(21)]
+    body = {**receiver.new_device().subscription(receiver.base_url), "map_areas": wards}
+
+    status, answer = await post(resident, body)
+
+    assert (status, answer["error"]["code"]) == (400, "push.too_many_map_areas")
+
+
+async def test_a_category_longer_than_any_category_id_is_a_bad_request(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    # PostgreSQL answered 500: the topic row's category column holds 64 characters.
+    choices = {"topics": ["new_reports"], "categories": ["x" * 65]}
+
+    status, answer = await post(resident, {**receiver.new_device().subscription(receiver.base_url), **choices})
+
+    assert (status, answer["error"]["code"]) == (400, "request.invalid")
+
+
+async def test_saving_the_same_choices_again_leaves_the_topic_rows_as_they_were(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    device = await subscribe(resident, receiver, topics=["new_reports"], categories=["pothole"])
+    before = await PushTopic.all().values_list("id", flat=True)
+
+    await post(resident, device.subscription(receiver.base_url))
+
+    assert await PushTopic.all().values_list("id", flat=True) == before
+
+
+async def test_a_device_past_the_limit_replaces_the_one_refreshed_longest_ago(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    app.config["SETTINGS"].push_max_devices = 3
+    long_ago = datetime.now(UTC) - timedelta(days=400)
+    for n in range(3):
+        old = await PushSubscription.create(
+            id=uuid.uuid4(), user_id=resident.user.id, endpoint=f"https://push.example.org/{n}",
+            p256dh="x", auth="y",
+        )
+        await PushSubscription.filter(id=old.id).update(updated_at=long_ago + timedelta(days=n))
+
+    await subscribe(resident, receiver)
+
+    endpoints = await PushSubscription.filter(user_id=resident.user.id).values_list("endpoint", flat=True)
+    assert len(endpoints) == 3
+    assert "https://push.example.org/0" not in endpoints
+
+
 async def test_proposal_topics_can_be_switched_off_on_one_device(
     app: Quart, resident: Person, receiver: Receiver
 ) -> None:
@@ -134,6 +234,21 @@ async def test_an_endpoint_moves_to_the_account_now_signed_in_on_that_browser(
     assert await PushSubscription.filter(user_id=resident.user.id).count() == 0
 
 
+async def test_messages_queued_for_the_person_signed_in_before_are_not_shown_to_the_next(
+    app: Quart, resident: Person, other_resident: Person, receiver: Receiver
+) -> None:
+    device = await subscribe(resident, receiver)
+    row = await PushSubscription.get(user_id=resident.user.id)
+    # Held by Rita's quiet hours until the morning.
+    await PushMessage.create(
+        subscription_id=row.id, event_key="report:r1:v2", topic="my_reports",
+        payload='{"title": "Your report: Pothole"}', due_at=2**42,
+    )
+
+    await post(other_resident, device.subscription(receiver.base_url))
+
+    assert await PushMessage.filter(subscription_id=row.id, state="queued").count() == 0
+
 DEVICE = "client-rita-phone-1"
 
 
@@ -163,6 +278,31 @@ async def test_a_new_endpoint_from_the_same_device_replaces_the_old_one(
     endpoints = await PushSubscription.all().values_list("endpoint", flat=True)
     assert endpoints == [renewed["endpoint"]]
 
+
+async def test_one_endpoint_saved_for_the_first_time_twice_at_once_is_stored_once(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    body = receiver.new_device().subscription(receiver.base_url)
+
+    answers = await asyncio.gather(*[post(resident, body) for _ in range(4)])
+
+    assert sorted(status for status, _ in answers) == [200, 200, 200, 201]
+    assert await PushSubscription.all().count() == 1
+
+
+async def test_two_new_endpoints_of_one_device_saved_at_once_leave_one_of_them(
+    app: Quart, resident: Person, receiver: Receiver
+) -> None:
+    bodies = [
+        {**receiver.new_device().subscription(receiver.base_url), "client_id": DEVICE}
+        for _ in range(2)
+    ]
+
+    answers = await asyncio.gather(*[post(resident, body) for body in bodies])
+
+    # The second replaces the first in place, as a renewed endpoint does.
+    assert sorted(status for status, _ in answers) == [200, 201]
+    assert await PushSubscription.filter(client_id=DEVICE).count() == 1
 
 async def test_another_persons_device_id_brings_them_none_of_its_choices(
     app: Quart, resident: Person, other_resident: Person, receiver: Receiver
