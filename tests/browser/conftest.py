@@ -62,8 +62,12 @@ class Server:
             capture_output=True,
             text=True,
             timeout=60,
-            check=True,
         )
+        if result.returncode != 0:
+            # Say what the command said: a bare exit status tells nothing.
+            raise AssertionError(
+                f"wegovnow {' '.join(args)} exited {result.returncode}:\n{result.stderr}"
+            )
         return result.stdout
 
     def create_user(self, role: str, name: str) -> dict[str, Any]:
