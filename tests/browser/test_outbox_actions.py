@@ -79,6 +79,13 @@ def test_a_corrected_refused_report_is_sent_again_and_accepted(
     card.get_by_test_id("edit-description").fill("Corrected after the refusal")
     card.get_by_test_id("edit-send").click()
 
+    # Wait until the corrected report is marked sent, not only until it has
+    # left "needs attention": "sending" comes in between.
+    expect(
+        page.get_by_test_id("my-report").filter(
+            has=page.locator("[data-testid=sync-state][data-state=sent]")
+        )
+    ).to_have_count(1, timeout=20_000)
     expect_outbox(page, 0)
     expect(
         page.locator("[data-testid=sync-state][data-state=attention]")
